@@ -1,0 +1,1 @@
+"""Delivery of notifications: e-mail and Telegram."""

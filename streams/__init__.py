@@ -1,0 +1,1 @@
+"""Kafka side of МЦУ monitor: faust app, topics, agents, settings, metrics and the `mcu` CLI."""
