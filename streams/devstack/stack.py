@@ -1,0 +1,79 @@
+"""The whole local stack: which servers, in which order, up / down / status."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections.abc import Callable
+
+from streams.devstack.fetch import fetch
+from streams.devstack.kafka import kafka_server
+from streams.devstack.layout import Layout
+from streams.devstack.opensearch import opensearch_server
+from streams.devstack.process import Managed
+from streams.devstack.prometheus import prometheus_server
+from streams.devstack.server import Server
+from streams.settings import Settings
+
+
+def _python_server(layout: Layout, name: str, title: str, module: str, port: int) -> Server:
+    process = Managed(name, layout.run)
+    out = layout.data / f"{name}.jsonl"
+
+    def start() -> None:
+        layout.data.mkdir(parents=True, exist_ok=True)
+        argv = [sys.executable, "-m", module, "--port", str(port), "--out", str(out)]
+        process.start(argv, marker=f"{module} --port {port}")
+
+    def ready() -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    return Server(name, title, f"127.0.0.1:{port}", process, start, ready, timeout=30)
+
+
+def servers(settings: Settings) -> list[Server]:
+    cfg = settings.devstack
+    layout = Layout.at(cfg.dir)
+    return [
+        kafka_server(layout, cfg),
+        opensearch_server(layout, cfg),
+        prometheus_server(layout, cfg, settings.worker),
+        _python_server(layout, "smtp", "SMTP-сервер", "streams.devstack.smtp_sink", cfg.smtp_port),
+        _python_server(layout, "botapi", "Telegram Bot API", "streams.devstack.botapi", cfg.botapi_port),
+    ]
+
+
+def up(settings: Settings, say: Callable[[str], None] = print) -> list[Server]:
+    """Starts what is not running and waits for every server; running ones are left alone."""
+    layout = Layout.at(settings.devstack.dir)
+    fetch(layout)
+    started = servers(settings)
+    for server in started:
+        if server.process.pid() is None:
+            if server.ready():
+                raise RuntimeError(
+                    f"Порт {server.address} уже занят чужим процессом; {server.title} не запущен. "
+                    "Освободите порт или задайте другой (MCU_DEVSTACK__...)."
+                )
+            server.start()
+            state = "запущен"
+        else:
+            state = "уже работал"
+        server.wait_ready()
+        say(f"{server.title}: {state}, {server.address}")
+    return started
+
+
+def down(settings: Settings, say: Callable[[str], None] = print) -> None:
+    """Stops only the processes that `up` started (by their pid files), in reverse order."""
+    for server in reversed(servers(settings)):
+        stopped = server.process.stop()
+        say(f"{server.title}: {'остановлен' if stopped else 'не был запущен'}")
+
+
+def status(settings: Settings) -> list[tuple[Server, int | None, bool]]:
+    return [(s, s.process.pid(), s.ready()) for s in servers(settings)]

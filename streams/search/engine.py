@@ -1,0 +1,167 @@
+"""One small interface over the official clients of Elasticsearch 8 and OpenSearch 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from streams.search.template import index_template
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    indexed: int
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (doc id, reason)
+
+
+def index_for(prefix: str, created_at: str | None) -> str:
+    """Monthly indices by the message's own date, so re-indexing lands in the same index."""
+    try:
+        moment = datetime.fromisoformat(created_at) if created_at else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        return f"{prefix}-undated"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{prefix}-{moment:%Y.%m}"
+
+
+class Client(Protocol):
+    """The part of `elasticsearch.Elasticsearch` / `opensearchpy.OpenSearch` we use (same shapes)."""
+
+    def bulk(self, *, body: Any = ..., operations: Any = ..., refresh: Any = ...) -> Any: ...
+
+
+class SearchEngine:
+    """Ensures the template, bulk-indexes by id, counts, scans. Engine differences stay here."""
+
+    def __init__(self, client: Any, engine: str, prefix: str) -> None:
+        self.client = client
+        self.engine = engine
+        self.prefix = prefix
+
+    @property
+    def index_pattern(self) -> str:
+        return f"{self.prefix}-*"
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except Exception:
+            return False
+
+    def ensure_template(self) -> None:
+        body = index_template(self.prefix)
+        if self.engine == "elasticsearch":
+            self.client.indices.put_index_template(
+                name=self.prefix,
+                index_patterns=body["index_patterns"],
+                template=body["template"],
+                priority=body["priority"],
+                meta=body["_meta"],
+            )
+        else:
+            self.client.indices.put_index_template(name=self.prefix, body=body)
+
+    def bulk_index(self, docs: Sequence[dict[str, Any]], refresh: bool = False) -> BulkResult:
+        if not docs:
+            return BulkResult(0)
+        operations: list[dict[str, Any]] = []
+        for doc in docs:
+            index = index_for(self.prefix, doc.get("created_at"))
+            operations.append({"index": {"_index": index, "_id": doc["id"]}})
+            operations.append(doc)
+        if self.engine == "elasticsearch":
+            resp = self.client.bulk(operations=operations, refresh=refresh)
+        else:
+            resp = self.client.bulk(body=operations, refresh=refresh)
+        errors: list[tuple[str, str]] = []
+        ok = 0
+        for item in resp["items"]:
+            result = item.get("index", {})
+            if result.get("error"):
+                error = result["error"]
+                errors.append((str(result.get("_id")), f"{error.get('type')}: {error.get('reason')}"))
+            else:
+                ok += 1
+        return BulkResult(ok, errors)
+
+    def update_fields(self, doc_id: str, created_at: str | None, fields: dict[str, Any]) -> None:
+        """Partial update of one message (status, reply, deadline) without re-sending it."""
+        index = index_for(self.prefix, created_at)
+        if self.engine == "elasticsearch":
+            self.client.update(index=index, id=doc_id, doc=fields, retry_on_conflict=3)
+        else:
+            self.client.update(index=index, id=doc_id, body={"doc": fields}, retry_on_conflict=3)
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.index_pattern, allow_no_indices=True)
+
+    def count(self, query: dict[str, Any] | None = None) -> int:
+        body = {"query": query} if query else None
+        try:
+            if self.engine == "elasticsearch":
+                resp = self.client.count(index=self.index_pattern, query=query, allow_no_indices=True)
+            else:
+                resp = self.client.count(index=self.index_pattern, body=body, allow_no_indices=True)
+        except Exception as exc:
+            if _is_not_found(exc):
+                return 0
+            raise
+        return int(resp["count"])
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        if self.engine == "elasticsearch":
+            return dict(self.client.search(index=self.index_pattern, allow_no_indices=True, **body))
+        return dict(self.client.search(index=self.index_pattern, body=body, allow_no_indices=True))
+
+    def scan(self, query: dict[str, Any] | None = None, size: int = 500) -> Iterator[dict[str, Any]]:
+        """Every matching document's _source, in id order, by search_after (no scroll state)."""
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {
+                "size": size,
+                "query": query or {"match_all": {}},
+                "sort": [{"id": "asc"}],
+            }
+            if after is not None:
+                body["search_after"] = after
+            try:
+                hits = self.search(body)["hits"]["hits"]
+            except Exception as exc:
+                if _is_not_found(exc):
+                    return
+                raise
+            if not hits:
+                return
+            for hit in hits:
+                yield hit["_source"]
+            after = hits[-1]["sort"]
+
+    def mapping(self) -> dict[str, Any]:
+        """Mapping properties merged over every mcu-messages-* index."""
+        resp = self.client.indices.get_mapping(index=self.index_pattern, allow_no_indices=True)
+        merged: dict[str, Any] = {}
+        for index in resp.values():
+            _merge(merged, index["mappings"].get("properties", {}))
+        return merged
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _merge(into: dict[str, Any], props: dict[str, Any]) -> None:
+    for name, spec in props.items():
+        if "properties" in spec:
+            _merge(into.setdefault(name, {"properties": {}}).setdefault("properties", {}), spec["properties"])
+        else:
+            into.setdefault(name, spec)
+
+
+def _is_not_found(exc: Exception) -> bool:
+    return getattr(exc, "status_code", None) == 404 or getattr(exc, "status", None) == 404 or (
+        "index_not_found" in str(exc)
+    )

@@ -1,0 +1,60 @@
+"""Every setting of the worker and the CLI, read once from MCU_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseModel):
+    bootstrap: str = "127.0.0.1:9092"
+    partitions: int = 4
+    replicas: int = 1
+
+
+class SearchSettings(BaseModel):
+    engine: Literal["opensearch", "elasticsearch"] = "opensearch"
+    url: str = "http://127.0.0.1:9200"
+    username: str | None = None
+    password: SecretStr | None = None
+    index_prefix: str = "mcu-messages"
+    # Public address of Kibana / OpenSearch Dashboards, used for links in alerts and the demo summary.
+    dashboards_url: str = "http://127.0.0.1:5601"
+
+
+class DevstackSettings(BaseModel):
+    dir: Path = Path(".devstack")
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    opensearch_port: int = 9200
+    opensearch_transport_port: int = 9300
+    opensearch_heap: str = "768m"
+    kafka_heap: str = "512m"
+    prometheus_port: int = 9090
+    smtp_port: int = 8025
+    botapi_port: int = 8081
+
+
+class WorkerSettings(BaseModel):
+    app_id: str = "mcu-monitor"
+    web_port: int = 6066
+    metrics_port: int = 9108
+    data_dir: Path = Path(".devstack/worker")
+    tag_batch_size: int = 64
+    tag_batch_timeout: float = 0.5
+    index_batch_size: int = 200
+    index_batch_timeout: float = 1.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MCU_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    search: SearchSettings = SearchSettings()
+    devstack: DevstackSettings = DevstackSettings()
+    worker: WorkerSettings = WorkerSettings()
