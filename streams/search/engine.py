@@ -66,14 +66,22 @@ class SearchEngine:
         else:
             self.client.indices.put_index_template(name=self.prefix, body=body)
 
-    def bulk_index(self, docs: Sequence[dict[str, Any]], refresh: bool = False) -> BulkResult:
+    def bulk_index(
+        self,
+        docs: Sequence[dict[str, Any]],
+        insert_only: Sequence[dict[str, Any]] | None = None,
+        refresh: bool = False,
+    ) -> BulkResult:
+        """Writes docs by their id; `insert_only[i]` fields are set only when doc i is new,
+        so replaying a message never resets what a reply changed later (status, answer)."""
         if not docs:
             return BulkResult(0)
         operations: list[dict[str, Any]] = []
-        for doc in docs:
+        for i, doc in enumerate(docs):
             index = index_for(self.prefix, doc.get("created_at"))
-            operations.append({"index": {"_index": index, "_id": doc["id"]}})
-            operations.append(doc)
+            extra = insert_only[i] if insert_only else {}
+            operations.append({"update": {"_index": index, "_id": doc["id"]}})
+            operations.append({"doc": doc, "upsert": {**doc, **extra}})
         if self.engine == "elasticsearch":
             resp = self.client.bulk(operations=operations, refresh=refresh)
         else:
@@ -81,7 +89,7 @@ class SearchEngine:
         errors: list[tuple[str, str]] = []
         ok = 0
         for item in resp["items"]:
-            result = item.get("index", {})
+            result = next(iter(item.values()))
             if result.get("error"):
                 error = result["error"]
                 errors.append((str(result.get("_id")), f"{error.get('type')}: {error.get('reason')}"))

@@ -1,0 +1,88 @@
+"""Agent *tag*: raw bytes → validated message → natasha tagging (off the event loop) → tagged topic."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from nlp.tagger import Tagger, TextItem
+from streams import deadletter, topics
+from streams.app import Context
+from streams.records import BadMessage, parse_message, thread_key
+
+log = logging.getLogger(__name__)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def install(ctx: Context) -> None:
+    settings = ctx.settings.worker
+    metrics = ctx.metrics
+    tagger: list[Tagger] = []
+
+    @ctx.app.agent(ctx.topics.raw, name="mcu.tag")
+    async def tag(stream: Any) -> None:
+        if not tagger:
+            # Models load once per worker, off the event loop.
+            tagger.append(await asyncio.to_thread(Tagger))
+        async for batch in stream.take(settings.tag_batch_size, within=settings.tag_batch_timeout):
+            await tag_batch(ctx, tagger[0], batch)
+
+    async def tag_batch(ctx: Context, tagger_: Tagger, batch: list[bytes]) -> None:
+        good: list[tuple[bytes | None, dict[str, Any]]] = []
+        for raw in batch:
+            key = thread_key(raw)
+            try:
+                message = parse_message(raw)
+            except BadMessage as exc:
+                metrics.deadletter.labels(deadletter.reason_code(exc.reason)).inc()
+                await deadletter.send(ctx.topics.deadletter, raw, key, "tag", exc.reason, topics.RAW)
+                continue
+            message["ingested_at"] = message.get("ingested_at") or now_iso()
+            metrics.messages_received.labels(message["source"], message["kind"]).inc()
+            good.append((key, message))
+        if not good:
+            return
+        items = [TextItem(text=m["text"], kind=m["kind"]) for _, m in good]
+        started = time.perf_counter()
+        try:
+            taggings = await asyncio.to_thread(tagger_.tag_many, items)
+        except Exception as exc:  # one bad text must not stop the stream: retry one by one
+            log.exception("batch tagging failed, tagging one by one")
+            taggings = []
+            for (key, message), item in zip(good, items, strict=True):
+                try:
+                    taggings.append(await asyncio.to_thread(tagger_.tag, item))
+                except Exception as one:
+                    raw = json.dumps(message, ensure_ascii=False).encode()
+                    reason = f"nlp: {type(one).__name__}: {one}"
+                    metrics.deadletter.labels("nlp_error").inc()
+                    await deadletter.send(ctx.topics.deadletter, raw, key, "tag", reason, topics.RAW)
+                    taggings.append(None)
+            del exc
+        metrics.nlp_batch_seconds.observe(time.perf_counter() - started)
+        metrics.nlp_batch_size.observe(len(items))
+        for (key, message), tagging in zip(good, taggings, strict=True):
+            if tagging is None:
+                continue
+            message["nlp"] = tagging.to_dict()
+            message["tagged_at"] = now_iso()
+            nlp = message["nlp"]
+            metrics.messages_tagged.labels(message["source"], nlp["category"], nlp["sentiment"]).inc()
+            if nlp.get("conflict"):
+                metrics.messages_conflict.labels(message["source"], nlp["category"]).inc()
+            metrics.pipeline_latency.labels("tagged").observe(_since(message["ingested_at"]))
+            await ctx.topics.tagged.send(key=key, value=json.dumps(message, ensure_ascii=False).encode())
+
+
+def _since(iso: str) -> float:
+    try:
+        return max(0.0, (datetime.now(UTC) - datetime.fromisoformat(iso)).total_seconds())
+    except ValueError:
+        return 0.0

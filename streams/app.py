@@ -1,0 +1,73 @@
+"""Builds the faust app: topics, agents and the metrics endpoint, all from one Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+from prometheus_client import CollectorRegistry
+
+from streams import topics
+from streams.metrics import Metrics
+from streams.settings import Settings
+
+
+@dataclass(frozen=True)
+class Topics:
+    raw: faust.TopicT
+    tagged: faust.TopicT
+    deadletter: faust.TopicT
+    responses: faust.TopicT
+    alerts: faust.TopicT
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every agent module's `install` gets."""
+
+    app: faust.App
+    settings: Settings
+    topics: Topics
+    metrics: Metrics
+
+
+def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Context:
+    app = faust.App(
+        settings.worker.app_id,
+        broker=f"kafka://{settings.kafka.bootstrap}",
+        # Tables live in memory and are rebuilt from their Kafka changelog topics on start.
+        store="memory://",
+        topic_partitions=settings.kafka.partitions,
+        topic_replication_factor=settings.kafka.replicas,
+        web_host="127.0.0.1",
+        web_port=settings.worker.web_port,
+        datadir=str(settings.worker.data_dir),
+        key_serializer="raw",
+        value_serializer="raw",
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        stream_wait_empty=False,
+    )
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, partitions=settings.kafka.partitions)
+
+    ctx = Context(
+        app=app,
+        settings=settings,
+        topics=Topics(
+            raw=topic(topics.RAW),
+            tagged=topic(topics.TAGGED),
+            deadletter=topic(topics.DEADLETTER),
+            responses=topic(topics.RESPONSES),
+            alerts=topic(topics.ALERTS),
+        ),
+        metrics=Metrics(registry or CollectorRegistry()),
+    )
+    from streams.agents import index, tag
+
+    tag.install(ctx)
+    index.install(ctx)
+    return ctx

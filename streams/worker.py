@@ -1,0 +1,26 @@
+"""Runs the faust worker in this process: `mcu worker` and `python -m streams.worker`."""
+
+from __future__ import annotations
+
+import logging
+
+from faust.worker import Worker
+
+from streams.app import create_app
+from streams.metrics import start_metrics_server
+from streams.settings import Settings
+from streams.topics import ensure_topics
+
+
+def run(settings: Settings | None = None, loglevel: str = "INFO") -> None:
+    settings = settings or Settings()
+    logging.basicConfig(level=loglevel)
+    ensure_topics(settings.kafka.bootstrap, settings.kafka.partitions, settings.kafka.replicas)
+    ctx = create_app(settings)
+    start_metrics_server(ctx.metrics.registry, settings.worker.metrics_port)
+    worker = Worker(ctx.app, loglevel=loglevel, quiet=True)
+    worker.execute_from_commandline()
+
+
+if __name__ == "__main__":
+    run()
