@@ -1,4 +1,4 @@
-"""From `_source` dicts to the finished HTML report in one call."""
+"""From documents to the finished HTML report in one call."""
 
 from __future__ import annotations
 
@@ -7,11 +7,28 @@ from datetime import datetime
 from typing import Any
 
 from reports.charts import all_charts
-from reports.documents import from_source
+from reports.documents import Doc, from_source
 from reports.html import ReportMeta, render_html
 from reports.period import Period
 from reports.ratings import compute_ratings
 from reports.summary import summarize
+
+
+def render_report(
+    docs: Iterable[Doc],
+    period: Period,
+    *,
+    now: datetime,
+    as_of: datetime | None = None,
+    departments: Iterable[str] = (),
+    meta: ReportMeta | None = None,
+) -> str:
+    """Ratings, summary, charts and HTML for the period; `as_of` defaults to min(now, end)."""
+    items = list(docs)
+    moment = as_of or min(now, period.end)
+    ratings = compute_ratings(items, period, as_of=moment, departments=departments)
+    summary = summarize(items, period, ratings, as_of=moment)
+    return render_html(summary, all_charts(summary), meta or ReportMeta(), now=now)
 
 
 def build_report(
@@ -23,9 +40,6 @@ def build_report(
     departments: Iterable[str] = (),
     meta: ReportMeta | None = None,
 ) -> str:
-    """Ratings, summary, charts and HTML for the period; `as_of` defaults to min(now, end)."""
+    """The same from `_source` dicts of the search index."""
     docs = [from_source(s) for s in sources]
-    moment = as_of or min(now, period.end)
-    ratings = compute_ratings(docs, period, as_of=moment, departments=departments)
-    summary = summarize(docs, period, ratings, as_of=moment)
-    return render_html(summary, all_charts(summary), meta or ReportMeta(), now=now)
+    return render_report(docs, period, now=now, as_of=as_of, departments=departments, meta=meta)

@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Protocol
 from wsgiref.simple_server import WSGIServer
 
@@ -113,17 +112,54 @@ def _value(x: float | None) -> float:
     return math.nan if x is None else float(x)
 
 
-@dataclass(frozen=True)
-class _Ratings:
-    received: Gauge
-    on_time_share: Gauge
-    median_hours: Gauge
-    p90_hours: Gauge
-    completeness: Gauge
-    satisfaction: Gauge
-    score: Gauge
-    rank: Gauge
-    period_end: Gauge
+class RatingGauges:
+    """The department rating gauges alone, for `mcu ratings --metrics-port` and the worker."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        def gauge(name: str, doc: str) -> Gauge:
+            return Gauge(name, doc, ["department"], registry=registry)
+
+        self.received = gauge("mcu_rating_received", "Рейтинг: получено")
+        self.on_time_share = gauge("mcu_rating_on_time_share", "Рейтинг: доля в срок")
+        self.median_hours = gauge(
+            "mcu_rating_response_hours_median", "Рейтинг: медиана ответа, рабочие часы"
+        )
+        self.p90_hours = gauge(
+            "mcu_rating_response_hours_p90", "Рейтинг: 90-й процентиль ответа, рабочие часы"
+        )
+        self.completeness = gauge("mcu_rating_completeness", "Рейтинг: полнота")
+        self.satisfaction = gauge("mcu_rating_satisfaction", "Рейтинг: удовлетворённость")
+        self.score = gauge("mcu_rating_score", "Рейтинг: балл")
+        self.rank = gauge("mcu_rating_rank", "Рейтинг: место")
+        self.period_end = Gauge(
+            "mcu_rating_period_end_timestamp_seconds", "Рейтинг: конец периода", registry=registry
+        )
+
+    def set(self, ratings: Iterable[DepartmentRatingLike], period_end: float) -> None:
+        """Publishes a computed rating, replacing the previous one."""
+        per_department = (
+            self.received,
+            self.on_time_share,
+            self.median_hours,
+            self.p90_hours,
+            self.completeness,
+            self.satisfaction,
+            self.score,
+            self.rank,
+        )
+        for gauge in per_department:
+            gauge.clear()
+        for row in ratings:
+            d = row.department
+            self.received.labels(department=d).set(row.received)
+            self.on_time_share.labels(department=d).set(_value(row.on_time_share))
+            self.median_hours.labels(department=d).set(_value(row.median_hours))
+            self.p90_hours.labels(department=d).set(_value(row.p90_hours))
+            self.completeness.labels(department=d).set(_value(row.completeness))
+            self.satisfaction.labels(department=d).set(_value(row.satisfaction))
+            self.score.labels(department=d).set(_value(row.score))
+            self.rank.labels(department=d).set(row.rank)
+        self.period_end.set(period_end)
 
 
 class Metrics:
@@ -206,35 +242,7 @@ class Metrics:
         self.consumer_lag = Gauge(
             "mcu_consumer_lag", "Отставание потребителя", ["topic", "partition"], registry=r
         )
-        self.ratings = _Ratings(
-            received=Gauge("mcu_rating_received", "Рейтинг: получено", ["department"], registry=r),
-            on_time_share=Gauge(
-                "mcu_rating_on_time_share", "Рейтинг: доля в срок", ["department"], registry=r
-            ),
-            median_hours=Gauge(
-                "mcu_rating_response_hours_median",
-                "Рейтинг: медиана ответа, рабочие часы",
-                ["department"],
-                registry=r,
-            ),
-            p90_hours=Gauge(
-                "mcu_rating_response_hours_p90",
-                "Рейтинг: 90-й процентиль ответа, рабочие часы",
-                ["department"],
-                registry=r,
-            ),
-            completeness=Gauge(
-                "mcu_rating_completeness", "Рейтинг: полнота", ["department"], registry=r
-            ),
-            satisfaction=Gauge(
-                "mcu_rating_satisfaction", "Рейтинг: удовлетворённость", ["department"], registry=r
-            ),
-            score=Gauge("mcu_rating_score", "Рейтинг: балл", ["department"], registry=r),
-            rank=Gauge("mcu_rating_rank", "Рейтинг: место", ["department"], registry=r),
-            period_end=Gauge(
-                "mcu_rating_period_end_timestamp_seconds", "Рейтинг: конец периода", registry=r
-            ),
-        )
+        self.ratings = RatingGauges(r)
         self._init_fixed_labels()
 
     def _init_fixed_labels(self) -> None:
@@ -299,30 +307,7 @@ class Metrics:
 
     def set_ratings(self, ratings: Iterable[DepartmentRatingLike], period_end: float) -> None:
         """Publishes a computed department rating (replaces the previous one)."""
-        g = self.ratings
-        per_department = (
-            g.received,
-            g.on_time_share,
-            g.median_hours,
-            g.p90_hours,
-            g.completeness,
-            g.satisfaction,
-            g.score,
-            g.rank,
-        )
-        for gauge in per_department:
-            gauge.clear()
-        for row in ratings:
-            d = row.department
-            g.received.labels(department=d).set(row.received)
-            g.on_time_share.labels(department=d).set(_value(row.on_time_share))
-            g.median_hours.labels(department=d).set(_value(row.median_hours))
-            g.p90_hours.labels(department=d).set(_value(row.p90_hours))
-            g.completeness.labels(department=d).set(_value(row.completeness))
-            g.satisfaction.labels(department=d).set(_value(row.satisfaction))
-            g.score.labels(department=d).set(_value(row.score))
-            g.rank.labels(department=d).set(row.rank)
-        g.period_end.set(period_end)
+        self.ratings.set(ratings, period_end)
 
 
 def start_metrics_server(
