@@ -1,0 +1,131 @@
+"""Phrase lexicons over lemmas: `яма`, `ремонт дорога`, `ворова*`, `администрация ... не делать`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from nlp.analysis import Analysis, Token
+
+GAP = "..."
+GAP_ITEM = frozenset({GAP})
+MAX_GAP = 6
+Normaliser = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One lemma-level token of a message: its lemma, its lower-cased form, its sentence."""
+
+    lemma: str
+    form: str
+    sent: int
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    items: tuple[frozenset[str], ...]
+    weight: float
+
+    def item_matches(self, item: frozenset[str], word: Word) -> bool:
+        for variant in item:
+            if variant.endswith("*"):
+                if word.lemma.startswith(variant[:-1]) or word.form.startswith(variant[:-1]):
+                    return True
+            elif variant in (word.lemma, word.form):
+                return True
+        return False
+
+    def match_at(self, words: Sequence[Word], start: int) -> int | None:
+        """Returns the index after the match starting at `start`, or None."""
+        position = start
+        gap = False
+        for item in self.items:
+            if item == GAP_ITEM:
+                gap = True
+                continue
+            limit = min(len(words), position + (MAX_GAP + 1 if gap else 1))
+            found = None
+            for index in range(position, limit):
+                if words[index].sent != words[start].sent:
+                    break
+                if self.item_matches(item, words[index]):
+                    found = index
+                    break
+            if found is None:
+                return None
+            position = found + 1
+            gap = False
+        return position
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    term: Term
+    start: int
+    stop: int
+
+
+def words_of(analysis: Analysis) -> list[Word]:
+    return [_word(token) for token in analysis.tokens if token.is_word]
+
+
+def _word(token: Token) -> Word:
+    return Word(token.lemma, token.text.lower().replace("ё", "е"), token.sent)
+
+
+def normal_item(item: str, normalise: Normaliser | None) -> frozenset[str]:
+    """The written word and, when it differs, its lemma: either may match a message word."""
+    item = item.lower().replace("ё", "е")
+    if normalise is None or item == GAP or item.endswith("*"):
+        return frozenset({item})
+    return frozenset({item, normalise(item)})
+
+
+class Lexicon:
+    """A weighted set of terms; `hits` finds every occurrence in a message's words."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms = tuple(terms)
+        self._exact: dict[str, list[Term]] = {}
+        self._prefix: list[Term] = []
+        for term in self.terms:
+            first = term.items[0]
+            if any(variant.endswith("*") for variant in first):
+                self._prefix.append(term)
+            else:
+                for variant in first:
+                    self._exact.setdefault(variant, []).append(term)
+
+    @classmethod
+    def build(
+        cls, weighted: Mapping[str, float], normalise: Normaliser | None = None
+    ) -> Lexicon:
+        terms = []
+        for text, weight in weighted.items():
+            items = tuple(normal_item(item, normalise) for item in text.split())
+            if items and items[0] != GAP_ITEM:
+                terms.append(Term(text, items, weight))
+        return cls(terms)
+
+    def hits(self, words: Sequence[Word]) -> list[Hit]:
+        found: list[Hit] = []
+        for start, word in enumerate(words):
+            candidates = dict.fromkeys(self._exact.get(word.lemma, ()))
+            candidates.update(dict.fromkeys(self._exact.get(word.form, ())))
+            for term in (*candidates, *self._prefix):
+                stop = term.match_at(words, start)
+                if stop is not None:
+                    found.append(Hit(term, start, stop))
+        return found
+
+    def score(self, words: Sequence[Word]) -> float:
+        """Sum of weights of distinct matched terms."""
+        return sum(term.weight for term in {hit.term for hit in self.hits(words)})
+
+    def matched(self, words: Sequence[Word]) -> list[str]:
+        seen: dict[str, None] = {}
+        for hit in self.hits(words):
+            seen.setdefault(hit.term.text, None)
+        return list(seen)

@@ -1,0 +1,118 @@
+"""The neural stage: razdel segmentation, slovnet morphology and NER in batches, cached lemmas."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from natasha.data import NEWS_EMBEDDING, NEWS_MORPH, NEWS_NER
+from natasha.morph.lemma import lemmatize
+from natasha.morph.vocab import MorphVocab
+from navec import Navec
+from razdel import sentenize, tokenize
+from slovnet import NER, Morph
+from slovnet.bio import io_spans
+
+from nlp.analysis import Analysis, Span, Token
+
+T = TypeVar("T")
+Feats = tuple[tuple[str, str], ...]
+Raw = tuple[int, int, str, int]
+
+
+def _by_length(items: Sequence[Sequence[T]]) -> list[int]:
+    # Sorting by length keeps padding small inside each network batch.
+    return sorted(range(len(items)), key=lambda index: len(items[index]))
+
+
+def _segment(text: str) -> list[Raw]:
+    bounds = [(sent.start, sent.stop) for sent in sentenize(text)] if text else []
+    raws: list[Raw] = []
+    sent = 0
+    for token in tokenize(text):
+        while sent + 1 < len(bounds) and token.start >= bounds[sent][1]:
+            sent += 1
+        raws.append((token.start, token.stop, token.text, sent))
+    return raws
+
+
+class Pipeline:
+    """Loads natasha's news models once; `analyse_many` is the one batch call."""
+
+    def __init__(self, batch_size: int = 64, ner: bool = True) -> None:
+        self.navec = Navec.load(NEWS_EMBEDDING)
+        self.vocab = MorphVocab()
+        self._morph = Morph.load(NEWS_MORPH, batch_size=batch_size).navec(self.navec)
+        self._ner = NER.load(NEWS_NER, batch_size=batch_size).navec(self.navec) if ner else None
+        self._lemmas: dict[tuple[str, str, Feats], str] = {}
+
+    def lemma(self, word: str, pos: str, feats: Feats) -> str:
+        key = (word.lower(), pos, feats)
+        cached = self._lemmas.get(key)
+        if cached is None:
+            if len(self._lemmas) > 200_000:
+                self._lemmas.clear()
+            cached = lemmatize(self.vocab, word, pos, dict(feats)).replace("ё", "е")
+            self._lemmas[key] = cached
+        return cached
+
+    def analyse(self, text: str) -> Analysis:
+        return self.analyse_many([text])[0]
+
+    def analyse_many(self, texts: Sequence[str]) -> list[Analysis]:
+        docs = [_segment(text) for text in texts]
+        sents: list[list[str]] = []
+        owners: list[tuple[int, int]] = []
+        for doc_index, raws in enumerate(docs):
+            start = 0
+            for index in range(1, len(raws) + 1):
+                if index == len(raws) or raws[index][3] != raws[start][3]:
+                    sents.append([raw[2] for raw in raws[start:index]])
+                    owners.append((doc_index, start))
+                    start = index
+        tags = self._tag_morph(sents)
+        morph: list[list[tuple[str, Feats]]] = [[("X", ())] * len(raws) for raws in docs]
+        for (doc_index, start), sent_tags in zip(owners, tags, strict=True):
+            morph[doc_index][start : start + len(sent_tags)] = sent_tags
+        ner_tags = self._tag_ner([[raw[2] for raw in raws] for raws in docs])
+        return [
+            self._build(text, raws, doc_morph, doc_ner)
+            for text, raws, doc_morph, doc_ner in zip(texts, docs, morph, ner_tags, strict=True)
+        ]
+
+    def _tag_morph(self, sents: list[list[str]]) -> list[list[tuple[str, Feats]]]:
+        order = _by_length(sents)
+        result: list[list[tuple[str, Feats]]] = [[] for _ in sents]
+        markups = self._morph.map([sents[index] for index in order])
+        for index, markup in zip(order, markups, strict=True):
+            result[index] = [(tok.pos, tuple(sorted(tok.feats.items()))) for tok in markup.tokens]
+        return result
+
+    def _tag_ner(self, docs: list[list[str]]) -> list[list[str]]:
+        if self._ner is None:
+            return [["O"] * len(words) for words in docs]
+        infer: Any = self._ner.infer
+        order = [index for index in _by_length(docs) if docs[index]]
+        result: list[list[str]] = [[] for _ in docs]
+        preds = infer.decoder(infer.process(infer.encoder(docs[index] for index in order)))
+        for index, tags in zip(order, preds, strict=True):
+            result[index] = list(tags)
+        return result
+
+    def _build(
+        self, text: str, raws: list[Raw], morph: list[tuple[str, Feats]], ner: list[str]
+    ) -> Analysis:
+        tokens = tuple(
+            Token(start, stop, word, pos, feats, self.lemma(word, pos, feats), sent)
+            for (start, stop, word, sent), (pos, feats) in zip(raws, morph, strict=True)
+        )
+        return Analysis(text, tokens, tuple(_spans(tokens, ner)))
+
+
+def _spans(tokens: Sequence[Token], tags: Sequence[str]) -> Iterable[Span]:
+    if not tags:
+        return
+    index = {token.start: number for number, token in enumerate(tokens)}
+    ends = {token.stop: number for number, token in enumerate(tokens)}
+    for span in io_spans(tokens, tags):
+        yield Span(span.start, span.stop, span.type, index[span.start], ends[span.stop])
