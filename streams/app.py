@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import faust
 from prometheus_client import CollectorRegistry
 
-from streams import topics
 from streams.metrics import Metrics
 from streams.settings import Settings
 
@@ -54,15 +53,16 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, partitions=settings.kafka.partitions)
 
+    names = settings.kafka.topics
     ctx = Context(
         app=app,
         settings=settings,
         topics=Topics(
-            raw=topic(topics.RAW),
-            tagged=topic(topics.TAGGED),
-            deadletter=topic(topics.DEADLETTER),
-            responses=topic(topics.RESPONSES),
-            alerts=topic(topics.ALERTS),
+            raw=topic(names.raw),
+            tagged=topic(names.tagged),
+            deadletter=topic(names.deadletter),
+            responses=topic(names.responses),
+            alerts=topic(names.alerts),
         ),
         metrics=Metrics(registry or CollectorRegistry()),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from streams import topics
 from streams.records import thread_key
 
 
@@ -21,7 +20,7 @@ def lines(path: Path) -> Iterator[bytes]:
 def publish(
     bootstrap: str,
     records: Iterable[bytes],
-    topic: str = topics.RAW,
+    topic: str,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Sends every record and waits until the broker has them all; returns how many."""

@@ -8,11 +8,18 @@ from typing import Literal
 from pydantic import BaseModel, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streams.topics import TopicNames
+
 
 class KafkaSettings(BaseModel):
     bootstrap: str = "127.0.0.1:9092"
     partitions: int = 4
     replicas: int = 1
+    topic_prefix: str = ""
+
+    @property
+    def topics(self) -> TopicNames:
+        return TopicNames(self.topic_prefix)
 
 
 class SearchSettings(BaseModel):

@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
-RAW = "mcu.messages.raw"
-TAGGED = "mcu.messages.tagged"
-DEADLETTER = "mcu.deadletter"
-RESPONSES = "mcu.responses"
-ALERTS = "mcu.alerts"
-
-ALL = (RAW, TAGGED, DEADLETTER, RESPONSES, ALERTS)
+from dataclasses import dataclass
 
 
-def ensure_topics(bootstrap: str, partitions: int, replicas: int = 1) -> list[str]:
+@dataclass(frozen=True)
+class TopicNames:
+    """The pipeline's topics; a prefix keeps parallel deployments (and test runs) apart."""
+
+    prefix: str = ""
+
+    @property
+    def raw(self) -> str:
+        return f"{self.prefix}mcu.messages.raw"
+
+    @property
+    def tagged(self) -> str:
+        return f"{self.prefix}mcu.messages.tagged"
+
+    @property
+    def deadletter(self) -> str:
+        return f"{self.prefix}mcu.deadletter"
+
+    @property
+    def responses(self) -> str:
+        return f"{self.prefix}mcu.responses"
+
+    @property
+    def alerts(self) -> str:
+        return f"{self.prefix}mcu.alerts"
+
+    def all(self) -> tuple[str, ...]:
+        return (self.raw, self.tagged, self.deadletter, self.responses, self.alerts)
+
+
+def ensure_topics(bootstrap: str, names: TopicNames, partitions: int, replicas: int = 1) -> list[str]:
     """Creates the missing topics; returns the names it created."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
@@ -20,12 +44,10 @@ def ensure_topics(bootstrap: str, partitions: int, replicas: int = 1) -> list[st
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-admin")
     try:
         existing = set(admin.list_topics())
-        missing = [name for name in ALL if name not in existing]
+        missing = [name for name in names.all() if name not in existing]
         if missing:
             try:
-                admin.create_topics(
-                    [NewTopic(name, partitions, replicas) for name in missing], validate_only=False
-                )
+                admin.create_topics([NewTopic(name, partitions, replicas) for name in missing])
             except TopicAlreadyExistsError:
                 pass
         return missing

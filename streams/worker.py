@@ -15,7 +15,9 @@ from streams.topics import ensure_topics
 def run(settings: Settings | None = None, loglevel: str = "INFO") -> None:
     settings = settings or Settings()
     logging.basicConfig(level=loglevel)
-    ensure_topics(settings.kafka.bootstrap, settings.kafka.partitions, settings.kafka.replicas)
+    ensure_topics(
+        settings.kafka.bootstrap, settings.kafka.topics, settings.kafka.partitions, settings.kafka.replicas
+    )
     ctx = create_app(settings)
     start_metrics_server(ctx.metrics.registry, settings.worker.metrics_port)
     worker = Worker(ctx.app, loglevel=loglevel, quiet=True)

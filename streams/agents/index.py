@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from streams import deadletter, topics
+from streams import deadletter
 from streams.app import Context
 from streams.search import BulkResult, SearchEngine, connect
 
@@ -54,6 +54,7 @@ def install(ctx: Context, department_for: Any = None) -> None:
     settings = ctx.settings
     metrics = ctx.metrics
     engines: list[SearchEngine] = []
+    origin = settings.kafka.topics.tagged
 
     async def engine() -> SearchEngine:
         if not engines:
@@ -81,7 +82,7 @@ def install(ctx: Context, department_for: Any = None) -> None:
                 try:
                     message = json.loads(raw)
                 except ValueError as exc:
-                    await deadletter.send(ctx.topics.deadletter, raw, None, "index", f"not JSON: {exc}", topics.TAGGED)
+                    await deadletter.send(ctx.topics.deadletter, raw, None, "index", f"not JSON: {exc}", origin)
                     metrics.deadletter.labels("invalid_json").inc()
                     continue
                 category = message.get("nlp", {}).get("category")
@@ -97,7 +98,7 @@ def install(ctx: Context, department_for: Any = None) -> None:
                 metrics.index_errors.labels("rejected").inc()
                 metrics.deadletter.labels("invalid_message").inc()
                 await deadletter.send(
-                    ctx.topics.deadletter, raws.get(doc_id, b""), doc_id.encode(), "index", f"index: {reason}", topics.TAGGED
+                    ctx.topics.deadletter, raws.get(doc_id, b""), doc_id.encode(), "index", f"index: {reason}", origin
                 )
             failed = {doc_id for doc_id, _ in result.errors}
             for doc in docs:

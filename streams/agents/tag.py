@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nlp.tagger import Tagger, TextItem
-from streams import deadletter, topics
+from streams import deadletter
 from streams.app import Context
 from streams.records import BadMessage, parse_message, thread_key
 
@@ -25,6 +25,7 @@ def install(ctx: Context) -> None:
     settings = ctx.settings.worker
     metrics = ctx.metrics
     tagger: list[Tagger] = []
+    origin = ctx.settings.kafka.topics.raw
 
     @ctx.app.agent(ctx.topics.raw, name="mcu.tag")
     async def tag(stream: Any) -> None:
@@ -42,7 +43,7 @@ def install(ctx: Context) -> None:
                 message = parse_message(raw)
             except BadMessage as exc:
                 metrics.deadletter.labels(deadletter.reason_code(exc.reason)).inc()
-                await deadletter.send(ctx.topics.deadletter, raw, key, "tag", exc.reason, topics.RAW)
+                await deadletter.send(ctx.topics.deadletter, raw, key, "tag", exc.reason, origin)
                 continue
             message["ingested_at"] = message.get("ingested_at") or now_iso()
             metrics.messages_received.labels(message["source"], message["kind"]).inc()
@@ -63,7 +64,7 @@ def install(ctx: Context) -> None:
                     raw = json.dumps(message, ensure_ascii=False).encode()
                     reason = f"nlp: {type(one).__name__}: {one}"
                     metrics.deadletter.labels("nlp_error").inc()
-                    await deadletter.send(ctx.topics.deadletter, raw, key, "tag", reason, topics.RAW)
+                    await deadletter.send(ctx.topics.deadletter, raw, key, "tag", reason, origin)
                     taggings.append(None)
             del exc
         metrics.nlp_batch_seconds.observe(time.perf_counter() - started)

@@ -61,3 +61,10 @@ def fetch(layout: Layout, quiet: bool = True) -> None:
             )
     (layout.lib / "kafka.done").write_text("ok\n")
     (layout.lib / "opensearch.done").write_text("ok\n")
+
+
+if __name__ == "__main__":
+    from streams.settings import Settings
+
+    fetch(Layout.at(Settings().devstack.dir))
+    print("Артефакты Maven на месте.")

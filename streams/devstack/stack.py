@@ -69,7 +69,10 @@ def up(settings: Settings, say: Callable[[str], None] = print) -> list[Server]:
 
 
 def down(settings: Settings, say: Callable[[str], None] = print) -> None:
-    """Stops only the processes that `up` started (by their pid files), in reverse order."""
+    """Stops only the processes that `up` (and `mcu demo`'s worker) started, in reverse order."""
+    worker = Managed("worker", Layout.at(settings.devstack.dir).run)
+    if worker.stop():
+        say("Обработчик: остановлен")
     for server in reversed(servers(settings)):
         stopped = server.process.stop()
         say(f"{server.title}: {'остановлен' if stopped else 'не был запущен'}")

@@ -1,0 +1,212 @@
+"""`mcu demo`: the main job on one machine — servers up, a worker, the bundled sample, a summary."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from streams import topics
+from streams.devstack import stack
+from streams.devstack.layout import Layout
+from streams.devstack.process import Managed
+from streams.replay import lines, publish
+from streams.search import SearchEngine, connect
+from streams.settings import Settings
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@dataclass
+class Summary:
+    replayed: int = 0
+    indexed: int = 0
+    deadletter: int = 0
+    seconds: float = 0.0
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)
+    conflicts: int = 0
+    negative: int = 0
+    search_url: str = ""
+    prometheus_url: str = ""
+    metrics_url: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "replayed": self.replayed,
+            "indexed": self.indexed,
+            "deadletter": self.deadletter,
+            "seconds": round(self.seconds, 1),
+            "by_category": self.by_category,
+            "by_source": self.by_source,
+            "conflicts": self.conflicts,
+            "negative": self.negative,
+            "search_url": self.search_url,
+            "prometheus_url": self.prometheus_url,
+            "metrics_url": self.metrics_url,
+        }
+
+
+def worker_process(settings: Settings) -> Managed:
+    return Managed("worker", Layout.at(settings.devstack.dir).run)
+
+
+def start_worker(settings: Settings) -> bool:
+    """Starts `python -m streams.worker` in the background unless it runs; True if started."""
+    process = worker_process(settings)
+    if process.pid() is not None:
+        return False
+    process.start(
+        [sys.executable, "-m", "streams.worker"],
+        marker="streams.worker",
+        env={"MCU_WORKER__DATA_DIR": str(Layout.at(settings.devstack.dir).root / "worker")},
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", settings.worker.metrics_port), timeout=1).close()
+            return True
+        except OSError:
+            if process.pid() is None:
+                raise RuntimeError(f"Обработчик завершился при запуске:\n{process.tail()}") from None
+            time.sleep(0.5)
+    raise TimeoutError(f"Обработчик не открыл порт метрик за 120 с:\n{process.tail()}")
+
+
+def end_offsets(bootstrap: str, topic: str) -> int:
+    """Sum of the topic's end offsets: how many records it ever got."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, client_id="mcu-demo")
+    try:
+        parts = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in parts]
+        return int(sum(consumer.end_offsets(tps).values())) if tps else 0
+    finally:
+        consumer.close()
+
+
+def sample_ids(paths: list[Path]) -> list[str]:
+    import json
+
+    ids = []
+    for path in paths:
+        for raw in lines(path):
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and data.get("id"):
+                ids.append(str(data["id"]))
+    return ids
+
+
+def count_ids(search: SearchEngine, ids: list[str]) -> int:
+    search.refresh()
+    return search.count({"ids": {"values": ids}})
+
+
+def aggregate(search: SearchEngine, ids: list[str]) -> dict[str, Any]:
+    body = {
+        "size": 0,
+        "query": {"ids": {"values": ids}},
+        "aggs": {
+            "category": {"terms": {"field": "nlp.category", "size": 30}},
+            "source": {"terms": {"field": "source", "size": 30}},
+            "conflicts": {"filter": {"term": {"nlp.conflict": True}}},
+            "negative": {"filter": {"term": {"nlp.sentiment": "negative"}}},
+        },
+    }
+    return search.search(body)["aggregations"]
+
+
+def run(
+    settings: Settings,
+    files: list[Path] | None = None,
+    say: Callable[[str], None] = print,
+    timeout: float = 600.0,
+) -> Summary:
+    started = time.monotonic()
+    files = files or [SAMPLE_DIR / "messages.jsonl", SAMPLE_DIR / "bad.jsonl"]
+    say("Запускаю локальные серверы…")
+    stack.up(settings, say=say)
+    names = settings.kafka.topics
+    topics.ensure_topics(settings.kafka.bootstrap, names, settings.kafka.partitions, settings.kafka.replicas)
+    say("Обработчик: " + ("запущен" if start_worker(settings) else "уже работал"))
+    dlq_before = end_offsets(settings.kafka.bootstrap, names.deadletter)
+    records = [raw for path in files for raw in lines(path)]
+    ids = sample_ids(files)
+    say(f"Отправляю {len(records)} сообщений в {names.raw}…")
+    summary = Summary(replayed=publish(settings.kafka.bootstrap, records, names.raw))
+    search = connect(settings.search)
+    deadline = time.monotonic() + timeout
+    while True:
+        summary.indexed = count_ids(search, ids) if ids else 0
+        summary.deadletter = end_offsets(settings.kafka.bootstrap, names.deadletter) - dlq_before
+        if summary.indexed + summary.deadletter >= summary.replayed:
+            break
+        if time.monotonic() > deadline:
+            say("Время ожидания вышло: не все сообщения дошли до индекса.")
+            break
+        time.sleep(1.0)
+    if ids:
+        aggs = aggregate(search, ids)
+        summary.by_category = {b["key"]: b["doc_count"] for b in aggs["category"]["buckets"]}
+        summary.by_source = {b["key"]: b["doc_count"] for b in aggs["source"]["buckets"]}
+        summary.conflicts = int(aggs["conflicts"]["doc_count"])
+        summary.negative = int(aggs["negative"]["doc_count"])
+    search.close()
+    summary.seconds = time.monotonic() - started
+    summary.search_url = f"{settings.search.url}/{settings.search.index_prefix}-*/_search?q=text:отопление"
+    summary.prometheus_url = f"http://127.0.0.1:{settings.devstack.prometheus_port}"
+    summary.metrics_url = f"http://127.0.0.1:{settings.worker.metrics_port}/metrics"
+    return summary
+
+
+CATEGORY_TITLES = {
+    "improvement": "благоустройство",
+    "housing": "ЖКХ",
+    "health": "здравоохранение",
+    "culture": "культура",
+    "forestry": "лесное хозяйство",
+    "education": "образование",
+    "economy": "экономика",
+    "roads": "дороги",
+    "communications": "связь",
+    "agriculture": "сельское хозяйство",
+    "social": "соцзащита",
+    "construction": "строительство",
+    "transport": "транспорт",
+    "sport": "спорт",
+    "ecology": "экология",
+    "safety": "безопасность",
+    "government": "органы власти",
+    "other": "прочее",
+}
+
+
+def render(summary: Summary) -> str:
+    out = [
+        "",
+        "МЦУ monitor — демонстрация завершена",
+        f"  отправлено сообщений:     {summary.replayed}",
+        f"  проиндексировано:         {summary.indexed}",
+        f"  в очереди ошибок (DLQ):   {summary.deadletter}",
+        f"  негативных / конфликтных: {summary.negative} / {summary.conflicts}",
+        f"  время:                    {summary.seconds:.0f} с",
+        "  по рубрикам:",
+    ]
+    for code, n in sorted(summary.by_category.items(), key=lambda kv: -kv[1]):
+        out.append(f"    {CATEGORY_TITLES.get(code, code):<22} {n}")
+    out += [
+        "  где смотреть:",
+        f"    поиск (OpenSearch):  {summary.search_url}",
+        f"    Prometheus:          {summary.prometheus_url}",
+        f"    метрики обработчика: {summary.metrics_url}",
+        "  остановить всё: mcu devstack down",
+    ]
+    return "\n".join(out)

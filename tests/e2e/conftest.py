@@ -1,0 +1,149 @@
+"""Session fixtures on the real servers: the devstack, and a worker with its own topics and index."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from streams.devstack import stack
+from streams.search import SearchEngine, connect
+from streams.settings import Settings
+from streams.topics import ensure_topics
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def devstack() -> Settings:
+    """The local stack (started if needed and left running: `up` is idempotent)."""
+    settings = Settings()
+    stack.up(settings, say=lambda _: None)
+    return settings
+
+
+@dataclass
+class WorkerHandle:
+    settings: Settings
+    env: dict[str, str]
+    log: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        out = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streams.worker"],
+            env={**os.environ, **self.env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker died:\n{self.log.read_text()[-3000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", self.settings.worker.metrics_port), 1).close()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("worker did not open its metrics port")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(30)
+
+    @property
+    def search(self) -> SearchEngine:
+        return connect(self.settings.search)
+
+    def publish(self, records: list[bytes]) -> int:
+        from streams.replay import publish
+
+        return publish(self.settings.kafka.bootstrap, records, self.settings.kafka.topics.raw)
+
+
+def worker_env(tmp: Path, run_id: str) -> dict[str, str]:
+    return {
+        "MCU_KAFKA__TOPIC_PREFIX": f"test-{run_id}.",
+        "MCU_SEARCH__INDEX_PREFIX": f"mcu-test-{run_id}",
+        "MCU_WORKER__APP_ID": f"mcu-test-{run_id}",
+        "MCU_WORKER__WEB_PORT": str(free_port()),
+        "MCU_WORKER__METRICS_PORT": str(free_port()),
+        "MCU_WORKER__DATA_DIR": str(tmp / "worker-data"),
+    }
+
+
+@pytest.fixture(scope="session")
+def worker(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerHandle]:
+    """One worker for the session, on topics and an index of its own."""
+    run_id = uuid.uuid4().hex[:8]
+    tmp = tmp_path_factory.mktemp("worker")
+    env = worker_env(tmp, run_id)
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        settings = Settings()
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    ensure_topics(settings.kafka.bootstrap, settings.kafka.topics, settings.kafka.partitions)
+    handle = WorkerHandle(settings, env, tmp / "worker.log")
+    handle.start()
+    yield handle
+    handle.stop()
+    search = handle.search
+    search.client.indices.delete(index=search.index_pattern, allow_no_indices=True)
+    search.client.indices.delete_index_template(name=settings.search.index_prefix, ignore=[404])
+
+
+def message(text: str, **fields: object) -> bytes:
+    """A raw message line as a source would send it."""
+    body: dict[str, object] = {
+        "id": f"test:{uuid.uuid4().hex}",
+        "source": "vk",
+        "kind": "post",
+        "created_at": "2026-11-20T10:00:00+05:00",
+        "author": {"id": "u1", "name": "Житель", "is_official": False},
+        "text": text,
+    }
+    body.update(fields)
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def wait_for(predicate: object, timeout: float = 120.0, interval: float = 0.5) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout:.0f}s")
