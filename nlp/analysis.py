@@ -47,3 +47,18 @@ class Analysis:
 
     def span_tokens(self, span: Span) -> tuple[Token, ...]:
         return self.tokens[span.first : span.last + 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    type: str
+    text: str
+    normal: str
+    first: int
+    last: int
+
+    def to_dict(self) -> dict[str, str]:
+        return {"type": self.type, "text": self.text, "normal": self.normal}
+
+    def overlaps(self, first: int, last: int) -> bool:
+        return self.first <= last and first <= self.last

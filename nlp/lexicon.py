@@ -20,6 +20,7 @@ class Word:
     lemma: str
     form: str
     sent: int
+    index: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Term:
     text: str
     items: tuple[frozenset[str], ...]
     weight: float
+    label: str = ""
 
     def item_matches(self, item: frozenset[str], word: Word) -> bool:
         for variant in item:
@@ -68,11 +70,12 @@ class Hit:
 
 
 def words_of(analysis: Analysis) -> list[Word]:
-    return [_word(token) for token in analysis.tokens if token.is_word]
+    """Word tokens only; `index` points back into `analysis.tokens`."""
+    return [_word(token, index) for index, token in enumerate(analysis.tokens) if token.is_word]
 
 
-def _word(token: Token) -> Word:
-    return Word(token.lemma, token.text.lower().replace("ё", "е"), token.sent)
+def _word(token: Token, index: int) -> Word:
+    return Word(token.lemma, token.text.lower().replace("ё", "е"), token.sent, index)
 
 
 def normal_item(item: str, normalise: Normaliser | None) -> frozenset[str]:
@@ -100,14 +103,25 @@ class Lexicon:
 
     @classmethod
     def build(
-        cls, weighted: Mapping[str, float], normalise: Normaliser | None = None
+        cls,
+        weighted: Mapping[str, float],
+        normalise: Normaliser | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> Lexicon:
         terms = []
         for text, weight in weighted.items():
             items = tuple(normal_item(item, normalise) for item in text.split())
             if items and items[0] != GAP_ITEM:
-                terms.append(Term(text, items, weight))
+                terms.append(Term(text, items, weight, (labels or {}).get(text, "")))
         return cls(terms)
+
+    @classmethod
+    def gazetteer(
+        cls, entries: Mapping[str, Sequence[str]], normalise: Normaliser | None = None
+    ) -> Lexicon:
+        """Terms labelled with the normal form they refer to: {"Камышлов": ["камышлов"]}."""
+        labels = {term: normal for normal, terms in entries.items() for term in terms}
+        return cls.build(dict.fromkeys(labels, 1.0), normalise, labels)
 
     def hits(self, words: Sequence[Word]) -> list[Hit]:
         found: list[Hit] = []

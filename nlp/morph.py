@@ -9,8 +9,12 @@ from typing import Any
 from natasha.morph.vocab import MorphVocab
 from pymorphy2.analyzer import Parse
 
-PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|инична)$", re.IGNORECASE)
-FEMALE_PATRONYMIC = re.compile(r"(?:вна|чна)$", re.IGNORECASE)
+PATRONYMIC = re.compile(
+    r"(?:ович|евич|ьич|инич|ович[а-я]{1,3}|евич[а-я]{1,3}|[оеи]вн[аыеуо]й?|[оеи]вною|ичн[аыеуо]й?|"
+    r"ичною)$",
+    re.IGNORECASE,
+)
+FEMALE_PATRONYMIC = re.compile(r"(?:вн|чн)[аыеуо]й?$|(?:вн|чн)ою$", re.IGNORECASE)
 
 
 def restore_case(word: str, like: str) -> str:
