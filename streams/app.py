@@ -51,7 +51,9 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     )
 
     def topic(name: str) -> faust.TopicT:
-        return app.topic(name, key_type=bytes, value_type=bytes, partitions=settings.kafka.partitions)
+        return app.topic(
+            name, key_type=bytes, value_type=bytes, partitions=settings.kafka.partitions
+        )
 
     names = settings.kafka.topics
     ctx = Context(

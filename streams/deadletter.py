@@ -9,7 +9,9 @@ STAGE = "mcu-stage"
 ORIGIN = "mcu-origin-topic"
 
 
-async def send(topic: faust.TopicT, raw: bytes, key: bytes | None, stage: str, reason: str, origin: str) -> None:
+async def send(
+    topic: faust.TopicT, raw: bytes, key: bytes | None, stage: str, reason: str, origin: str
+) -> None:
     await topic.send(
         key=key,
         value=raw,

@@ -72,7 +72,9 @@ def start_worker(settings: Settings) -> bool:
             return True
         except OSError:
             if process.pid() is None:
-                raise RuntimeError(f"Обработчик завершился при запуске:\n{process.tail()}") from None
+                raise RuntimeError(
+                    f"Обработчик завершился при запуске:\n{process.tail()}"
+                ) from None
             time.sleep(0.5)
     raise TimeoutError(f"Обработчик не открыл порт метрик за 120 с:\n{process.tail()}")
 
@@ -121,7 +123,8 @@ def aggregate(search: SearchEngine, ids: list[str]) -> dict[str, Any]:
             "negative": {"filter": {"term": {"nlp.sentiment": "negative"}}},
         },
     }
-    return search.search(body)["aggregations"]
+    aggs: dict[str, Any] = search.search(body)["aggregations"]
+    return aggs
 
 
 def run(
@@ -135,7 +138,9 @@ def run(
     say("Запускаю локальные серверы…")
     stack.up(settings, say=say)
     names = settings.kafka.topics
-    topics.ensure_topics(settings.kafka.bootstrap, names, settings.kafka.partitions, settings.kafka.replicas)
+    topics.ensure_topics(
+        settings.kafka.bootstrap, names, settings.kafka.partitions, settings.kafka.replicas
+    )
     say("Обработчик: " + ("запущен" if start_worker(settings) else "уже работал"))
     dlq_before = end_offsets(settings.kafka.bootstrap, names.deadletter)
     records = [raw for path in files for raw in lines(path)]
@@ -161,7 +166,9 @@ def run(
         summary.negative = int(aggs["negative"]["doc_count"])
     search.close()
     summary.seconds = time.monotonic() - started
-    summary.search_url = f"{settings.search.url}/{settings.search.index_prefix}-*/_search?q=text:отопление"
+    summary.search_url = (
+        f"{settings.search.url}/{settings.search.index_prefix}-*/_search?q=text:отопление"
+    )
     summary.prometheus_url = f"http://127.0.0.1:{settings.devstack.prometheus_port}"
     summary.metrics_url = f"http://127.0.0.1:{settings.worker.metrics_port}/metrics"
     return summary

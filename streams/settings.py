@@ -28,7 +28,7 @@ class SearchSettings(BaseModel):
     username: str | None = None
     password: SecretStr | None = None
     index_prefix: str = "mcu-messages"
-    # Public address of Kibana / OpenSearch Dashboards, used for links in alerts and the demo summary.
+    # Kibana / OpenSearch Dashboards address for links in alerts and the demo summary.
     dashboards_url: str = "http://127.0.0.1:5601"
 
 
@@ -57,9 +57,7 @@ class WorkerSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="MCU_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="MCU_", env_nested_delimiter="__", extra="ignore")
 
     kafka: KafkaSettings = KafkaSettings()
     search: SearchSettings = SearchSettings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 
@@ -35,7 +36,9 @@ class TopicNames:
         return (self.raw, self.tagged, self.deadletter, self.responses, self.alerts)
 
 
-def ensure_topics(bootstrap: str, names: TopicNames, partitions: int, replicas: int = 1) -> list[str]:
+def ensure_topics(
+    bootstrap: str, names: TopicNames, partitions: int, replicas: int = 1
+) -> list[str]:
     """Creates the missing topics; returns the names it created."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
@@ -46,10 +49,8 @@ def ensure_topics(bootstrap: str, names: TopicNames, partitions: int, replicas: 
         existing = set(admin.list_topics())
         missing = [name for name in names.all() if name not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics([NewTopic(name, partitions, replicas) for name in missing])
-            except TopicAlreadyExistsError:
-                pass
         return missing
     finally:
         admin.close()

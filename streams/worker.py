@@ -16,7 +16,10 @@ def run(settings: Settings | None = None, loglevel: str = "INFO") -> None:
     settings = settings or Settings()
     logging.basicConfig(level=loglevel)
     ensure_topics(
-        settings.kafka.bootstrap, settings.kafka.topics, settings.kafka.partitions, settings.kafka.replicas
+        settings.kafka.bootstrap,
+        settings.kafka.topics,
+        settings.kafka.partitions,
+        settings.kafka.replicas,
     )
     ctx = create_app(settings)
     start_metrics_server(ctx.metrics.registry, settings.worker.metrics_port)

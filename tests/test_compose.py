@@ -51,7 +51,9 @@ def _env_paths(model: type[BaseModel], prefix: str = "MCU_") -> set[str]:
     return names
 
 
-def test_worker_environment_names_are_settings_the_code_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_environment_names_are_settings_the_code_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     env = SERVICES["worker"]["environment"]
     known = _env_paths(Settings)
     unknown = sorted(set(env) - known)
@@ -72,7 +74,9 @@ def test_worker_environment_names_are_settings_the_code_reads(monkeypatch: pytes
 def test_worker_is_built_here_and_scraped_by_prometheus() -> None:
     assert SERVICES["worker"]["build"] == "."
     prometheus = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
-    ports = {c["port"] for job in prometheus["scrape_configs"] for c in job.get("dns_sd_configs", [])}
+    ports = {
+        c["port"] for job in prometheus["scrape_configs"] for c in job.get("dns_sd_configs", [])
+    }
     assert 9108 in ports
 
 

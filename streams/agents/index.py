@@ -1,4 +1,4 @@
-"""Agent *index*: tagged messages → bulk writes to the search engine, by message id, with retries."""
+"""Agent *index*: tagged messages → bulk writes to the search engine by id, with retries."""
 
 from __future__ import annotations
 
@@ -22,10 +22,14 @@ def needs_response(message: dict[str, Any]) -> bool:
     if message.get("kind") == "reply" or message.get("author", {}).get("is_official"):
         return False
     nlp = message.get("nlp", {})
-    return bool(message.get("kind") == "appeal" or nlp.get("is_complaint") or nlp.get("is_question"))
+    return bool(
+        message.get("kind") == "appeal" or nlp.get("is_complaint") or nlp.get("is_question")
+    )
 
 
-def document(message: dict[str, Any], department: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def document(
+    message: dict[str, Any], department: str | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The search document and the fields it gets only when first written."""
     doc = dict(message)
     nlp = dict(doc.get("nlp", {}))
@@ -38,7 +42,9 @@ def document(message: dict[str, Any], department: str | None) -> tuple[dict[str,
     return doc, initial
 
 
-async def write_with_retry(engine: SearchEngine, docs: list[dict[str, Any]], initial: list[dict[str, Any]]) -> BulkResult:
+async def write_with_retry(
+    engine: SearchEngine, docs: list[dict[str, Any]], initial: list[dict[str, Any]]
+) -> BulkResult:
     """Retries while the search engine is down: a batch is never skipped."""
     delay = 0.5
     while True:
@@ -74,7 +80,9 @@ def install(ctx: Context, department_for: Any = None) -> None:
     @ctx.app.agent(ctx.topics.tagged, name="mcu.index")
     async def index(stream: Any) -> None:
         search = await engine()
-        async for batch in stream.take(settings.worker.index_batch_size, within=settings.worker.index_batch_timeout):
+        async for batch in stream.take(
+            settings.worker.index_batch_size, within=settings.worker.index_batch_timeout
+        ):
             docs: list[dict[str, Any]] = []
             initial: list[dict[str, Any]] = []
             raws: dict[str, bytes] = {}
@@ -82,7 +90,9 @@ def install(ctx: Context, department_for: Any = None) -> None:
                 try:
                     message = json.loads(raw)
                 except ValueError as exc:
-                    await deadletter.send(ctx.topics.deadletter, raw, None, "index", f"not JSON: {exc}", origin)
+                    await deadletter.send(
+                        ctx.topics.deadletter, raw, None, "index", f"not JSON: {exc}", origin
+                    )
                     metrics.deadletter.labels("invalid_json").inc()
                     continue
                 category = message.get("nlp", {}).get("category")
@@ -98,7 +108,12 @@ def install(ctx: Context, department_for: Any = None) -> None:
                 metrics.index_errors.labels("rejected").inc()
                 metrics.deadletter.labels("invalid_message").inc()
                 await deadletter.send(
-                    ctx.topics.deadletter, raws.get(doc_id, b""), doc_id.encode(), "index", f"index: {reason}", origin
+                    ctx.topics.deadletter,
+                    raws.get(doc_id, b""),
+                    doc_id.encode(),
+                    "index",
+                    f"index: {reason}",
+                    origin,
                 )
             failed = {doc_id for doc_id, _ in result.errors}
             for doc in docs:

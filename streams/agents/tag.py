@@ -1,4 +1,4 @@
-"""Agent *tag*: raw bytes → validated message → natasha tagging (off the event loop) → tagged topic."""
+"""Agent *tag*: raw bytes → validated message → natasha tagging off the loop → tagged topic."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nlp.tagger import Tagger, TextItem
+
 from streams import deadletter
 from streams.app import Context
 from streams.records import BadMessage, parse_message, thread_key
@@ -75,11 +76,15 @@ def install(ctx: Context) -> None:
             message["nlp"] = tagging.to_dict()
             message["tagged_at"] = now_iso()
             nlp = message["nlp"]
-            metrics.messages_tagged.labels(message["source"], nlp["category"], nlp["sentiment"]).inc()
+            metrics.messages_tagged.labels(
+                message["source"], nlp["category"], nlp["sentiment"]
+            ).inc()
             if nlp.get("conflict"):
                 metrics.messages_conflict.labels(message["source"], nlp["category"]).inc()
             metrics.pipeline_latency.labels("tagged").observe(_since(message["ingested_at"]))
-            await ctx.topics.tagged.send(key=key, value=json.dumps(message, ensure_ascii=False).encode())
+            await ctx.topics.tagged.send(
+                key=key, value=json.dumps(message, ensure_ascii=False).encode()
+            )
 
 
 def _since(iso: str) -> float:

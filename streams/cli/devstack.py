@@ -8,7 +8,9 @@ from streams.devstack import stack
 from streams.devstack.fetch import MissingTool
 from streams.settings import Settings
 
-app = typer.Typer(help="Локальные серверы: Kafka, OpenSearch, Prometheus, SMTP, Bot API.", no_args_is_help=True)
+app = typer.Typer(
+    help="Локальные серверы: Kafka, OpenSearch, Prometheus, SMTP, Bot API.", no_args_is_help=True
+)
 
 
 @app.command()

@@ -43,7 +43,10 @@ def register(app: typer.Typer) -> None:
         """Поднимает серверы, запускает обработчик, отправляет пример и печатает итог."""
         from streams import demo as demo_run
 
-        say = (lambda s: typer.echo(s, err=True)) if as_json else typer.echo
+        def say(line: str) -> None:
+            # With --json the last stdout line is the JSON; progress goes to stderr.
+            typer.echo(line, err=as_json)
+
         try:
             summary = demo_run.run(Settings(), say=say, timeout=timeout)
         except (RuntimeError, TimeoutError) as exc:

@@ -41,7 +41,9 @@ def fetch(layout: Layout, quiet: bool = True) -> None:
     """Copies each profile's runtime jars into lib/<profile>; a no-op once done."""
     if fetched(layout):
         return
-    mvn = require("mvn", "Установите Maven: apt-get install maven (и Java 17: openjdk-17-jdk-headless).")
+    mvn = require(
+        "mvn", "Установите Maven: apt-get install maven (и Java 17: openjdk-17-jdk-headless)."
+    )
     require("java", "Установите Java 17: apt-get install openjdk-17-jdk-headless.")
     profiles = [KAFKA_PROFILE, OPENSEARCH_PROFILE, *OPENSEARCH_MODULES.values()]
     for profile in profiles:
@@ -49,15 +51,22 @@ def fetch(layout: Layout, quiet: bool = True) -> None:
         if out.exists():
             shutil.rmtree(out)
         argv = [
-            mvn, "-B", "-f", str(pom_path()), f"-P{profile}",
-            "dependency:copy-dependencies", f"-DoutputDirectory={out}", "-DincludeScope=runtime",
+            mvn,
+            "-B",
+            "-f",
+            str(pom_path()),
+            f"-P{profile}",
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={out}",
+            "-DincludeScope=runtime",
         ]
         if quiet:
             argv.insert(2, "-q")
         result = subprocess.run(argv, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(
-                f"Maven не смог получить профиль {profile}:\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
+                f"Maven не смог получить профиль {profile}:\n"
+                f"{result.stdout[-3000:]}{result.stderr[-2000:]}"
             )
     (layout.lib / "kafka.done").write_text("ok\n")
     (layout.lib / "opensearch.done").write_text("ok\n")

@@ -71,7 +71,9 @@ def _format_storage(layout: Layout, props: str) -> None:
     if (data / "meta.properties").exists():
         return
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
-    argv = _java_argv(layout, "256m", "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", props)
+    argv = _java_argv(
+        layout, "256m", "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", props
+    )
     result = subprocess.run(argv, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"Не удалось разметить хранилище Kafka:\n{result.stdout}{result.stderr}")

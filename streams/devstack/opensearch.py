@@ -1,4 +1,4 @@
-"""OpenSearch 2.19, one node with HTTP on loopback, assembled from the Maven jars like a distribution."""
+"""OpenSearch 2.19: one node, HTTP on loopback, assembled from Maven jars like its distribution."""
 
 from __future__ import annotations
 
@@ -50,7 +50,11 @@ MODULES = (
 };
 """,
     ),
-    Module("analysis-common", "org.opensearch.analysis.common.CommonAnalysisPlugin", extends="lang-painless"),
+    Module(
+        "analysis-common",
+        "org.opensearch.analysis.common.CommonAnalysisPlugin",
+        extends="lang-painless",
+    ),
 )
 
 LOG4J2 = """status = error
@@ -87,7 +91,8 @@ def assemble(layout: Layout) -> Path:
     _link_dir(root / "lib", sorted(server_lib.glob("*.jar")))
     for module in MODULES:
         jars = [
-            p for p in (layout.lib / OPENSEARCH_MODULES[module.name]).glob("*.jar")
+            p
+            for p in (layout.lib / OPENSEARCH_MODULES[module.name]).glob("*.jar")
             if p.name not in server_jars
         ]
         target = root / "modules" / module.name
@@ -166,7 +171,12 @@ def opensearch_server(layout: Layout, cfg: DevstackSettings) -> Server:
         user: list[str] = []
         if as_root():
             _chown_tree(root, UNPRIVILEGED_UID)
-            user = ["setpriv", f"--reuid={UNPRIVILEGED_UID}", f"--regid={UNPRIVILEGED_UID}", "--clear-groups"]
+            user = [
+                "setpriv",
+                f"--reuid={UNPRIVILEGED_UID}",
+                f"--regid={UNPRIVILEGED_UID}",
+                "--clear-groups",
+            ]
         argv = [
             *user,
             "java",
@@ -191,7 +201,9 @@ def opensearch_server(layout: Layout, cfg: DevstackSettings) -> Server:
             f"{root / 'lib'}/*",
             "org.opensearch.bootstrap.OpenSearch",
         ]
-        process.start(argv, marker=f"-Dopensearch.path.home={root}", env={"OPENSEARCH_TMPDIR": str(tmp)})
+        process.start(
+            argv, marker=f"-Dopensearch.path.home={root}", env={"OPENSEARCH_TMPDIR": str(tmp)}
+        )
 
     def ready() -> bool:
         url = f"http://127.0.0.1:{cfg.opensearch_port}/_cluster/health?wait_for_status=yellow&timeout=1s"

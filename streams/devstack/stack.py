@@ -43,7 +43,9 @@ def servers(settings: Settings) -> list[Server]:
         opensearch_server(layout, cfg),
         prometheus_server(layout, cfg, settings.worker),
         _python_server(layout, "smtp", "SMTP-сервер", "streams.devstack.smtp_sink", cfg.smtp_port),
-        _python_server(layout, "botapi", "Telegram Bot API", "streams.devstack.botapi", cfg.botapi_port),
+        _python_server(
+            layout, "botapi", "Telegram Bot API", "streams.devstack.botapi", cfg.botapi_port
+        ),
     ]
 
 

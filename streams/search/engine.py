@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from streams.search.template import index_template
 
@@ -27,12 +27,6 @@ def index_for(prefix: str, created_at: str | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
     return f"{prefix}-{moment:%Y.%m}"
-
-
-class Client(Protocol):
-    """The part of `elasticsearch.Elasticsearch` / `opensearchpy.OpenSearch` we use (same shapes)."""
-
-    def bulk(self, *, body: Any = ..., operations: Any = ..., refresh: Any = ...) -> Any: ...
 
 
 class SearchEngine:
@@ -92,7 +86,9 @@ class SearchEngine:
             result = next(iter(item.values()))
             if result.get("error"):
                 error = result["error"]
-                errors.append((str(result.get("_id")), f"{error.get('type')}: {error.get('reason')}"))
+                errors.append(
+                    (str(result.get("_id")), f"{error.get('type')}: {error.get('reason')}")
+                )
             else:
                 ok += 1
         return BulkResult(ok, errors)
@@ -112,7 +108,9 @@ class SearchEngine:
         body = {"query": query} if query else None
         try:
             if self.engine == "elasticsearch":
-                resp = self.client.count(index=self.index_pattern, query=query, allow_no_indices=True)
+                resp = self.client.count(
+                    index=self.index_pattern, query=query, allow_no_indices=True
+                )
             else:
                 resp = self.client.count(index=self.index_pattern, body=body, allow_no_indices=True)
         except Exception as exc:
@@ -126,7 +124,9 @@ class SearchEngine:
             return dict(self.client.search(index=self.index_pattern, allow_no_indices=True, **body))
         return dict(self.client.search(index=self.index_pattern, body=body, allow_no_indices=True))
 
-    def scan(self, query: dict[str, Any] | None = None, size: int = 500) -> Iterator[dict[str, Any]]:
+    def scan(
+        self, query: dict[str, Any] | None = None, size: int = 500
+    ) -> Iterator[dict[str, Any]]:
         """Every matching document's _source, in id order, by search_after (no scroll state)."""
         after: list[Any] | None = None
         while True:
@@ -164,12 +164,17 @@ class SearchEngine:
 def _merge(into: dict[str, Any], props: dict[str, Any]) -> None:
     for name, spec in props.items():
         if "properties" in spec:
-            _merge(into.setdefault(name, {"properties": {}}).setdefault("properties", {}), spec["properties"])
+            _merge(
+                into.setdefault(name, {"properties": {}}).setdefault("properties", {}),
+                spec["properties"],
+            )
         else:
             into.setdefault(name, spec)
 
 
 def _is_not_found(exc: Exception) -> bool:
-    return getattr(exc, "status_code", None) == 404 or getattr(exc, "status", None) == 404 or (
-        "index_not_found" in str(exc)
+    return (
+        getattr(exc, "status_code", None) == 404
+        or getattr(exc, "status", None) == 404
+        or ("index_not_found" in str(exc))
     )

@@ -1,4 +1,4 @@
-"""The index template of mcu-messages-*: Russian full text, lemmas, a keyword field for every tag."""
+"""Index template of mcu-messages-*: Russian full text, lemmas, a keyword field for every tag."""
 
 from __future__ import annotations
 

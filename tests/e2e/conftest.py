@@ -1,4 +1,4 @@
-"""Session fixtures on the real servers: the devstack, and a worker with its own topics and index."""
+"""Session fixtures on the real servers: the devstack, a worker with its own topics and index."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ class WorkerHandle:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"worker died:\n{self.log.read_text()[-3000:]}")
             try:
-                socket.create_connection(("127.0.0.1", self.settings.worker.metrics_port), 1).close()
+                socket.create_connection(
+                    ("127.0.0.1", self.settings.worker.metrics_port), 1
+                ).close()
                 return
             except OSError:
                 time.sleep(0.3)

@@ -28,7 +28,9 @@ TEXTS = [
 def indexed_total(handle: WorkerHandle) -> float:
     port = handle.settings.worker.metrics_port
     body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-    return sum(float(v) for v in re.findall(r"^mcu_messages_indexed_total\{[^}]*\} (\S+)$", body, re.M))
+    return sum(
+        float(v) for v in re.findall(r"^mcu_messages_indexed_total\{[^}]*\} (\S+)$", body, re.M)
+    )
 
 
 def test_replayed_messages_are_indexed_once_with_lemmas_and_entities(worker: WorkerHandle) -> None:
@@ -55,7 +57,9 @@ def test_replayed_messages_are_indexed_once_with_lemmas_and_entities(worker: Wor
     assert pers and "Половников" in pers[0]["normal"]
 
     # Russian word forms: "жаловаться" finds "жалуются", "ямы" finds "ям".
-    lemma_hits = search.count({"bool": {"filter": [query, {"match": {"nlp.lemmas_text": "жаловаться"}}]}})
+    lemma_hits = search.count(
+        {"bool": {"filter": [query, {"match": {"nlp.lemmas_text": "жаловаться"}}]}}
+    )
     assert lemma_hits == 1
     stem_hits = search.count({"bool": {"filter": [query, {"match": {"text": "яма"}}]}})
     assert stem_hits == 1
@@ -67,7 +71,9 @@ def test_replayed_messages_are_indexed_once_with_lemmas_and_entities(worker: Wor
     assert search.count(query) == len(ids)
 
 
-def test_bad_input_goes_to_deadletter_with_reason_and_the_stream_goes_on(worker: WorkerHandle) -> None:
+def test_bad_input_goes_to_deadletter_with_reason_and_the_stream_goes_on(
+    worker: WorkerHandle,
+) -> None:
     good_after = message("Сломался фонарь у дома на улице Гагарина, 5.")
     no_text = json.dumps({"id": f"test:{uuid.uuid4().hex}", "source": "vk"}).encode()
     blank = message("   ")

@@ -15,10 +15,13 @@ from streams.records import BadMessage, parse_message, thread_key
         (b'{"id": "vk:1", "text": ', "not JSON"),
         (b'["vk:1", "text"]', "not a JSON object"),
         (b'{"id": "vk:1"}', "no text"),
-        ('{"id": "vk:1", "text": "   "}'.encode(), "invalid text"),
+        (b'{"id": "vk:1", "text": "   "}', "invalid text"),
         ('{"id": "", "text": "Яма"}'.encode(), "invalid id"),
         ('{"id": "vk:1", "text": "Яма", "kind": "tweet"}'.encode(), "invalid kind"),
-        ('{"id": "vk:1", "text": "Яма", "created_at": "2026-11-20T10:00:00"}'.encode(), "invalid created_at"),
+        (
+            '{"id": "vk:1", "text": "Яма", "created_at": "2026-11-20T10:00:00"}'.encode(),
+            "invalid created_at",
+        ),
     ],
 )
 def test_bad_records_are_refused_with_a_reason(raw: bytes, reason: str) -> None:
@@ -30,7 +33,8 @@ def test_bad_records_are_refused_with_a_reason(raw: bytes, reason: str) -> None:
 def test_message_keeps_unknown_fields_and_gets_a_thread() -> None:
     raw = (
         '{"id": "vk:-1_2", "source": "vk", "kind": "comment", "parent_id": "vk:-1_1",'
-        ' "text": "Когда починят фонарь на улице Ленина?", "created_at": "2026-11-20T10:00:00+05:00",'
+        ' "text": "Когда починят фонарь на улице Ленина?",'
+        ' "created_at": "2026-11-20T10:00:00+05:00",'
         ' "geo": {"lat": 56.84}}'
     ).encode()
     message = parse_message(raw)
