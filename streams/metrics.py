@@ -12,7 +12,7 @@ Flow
 - mcu_messages_tagged_total {source, category, sentiment}: messages tagged by NLP;
   negative share = sentiment="negative" / all.
 - mcu_messages_conflict_total {source, category}: tagged messages with nlp.conflict.
-- mcu_messages_complaint_total {category, department}: tagged messages with nlp.is_complaint.
+- mcu_messages_complaint_total {source, category}: tagged messages with nlp.is_complaint.
 - mcu_messages_indexed_total {source}: documents written to the search engine.
 - mcu_deadletter_total {reason}: messages sent to mcu.deadletter (reasons: DEADLETTER_REASONS).
 - mcu_index_errors_total {reason}: documents the search engine rejected or could not take
@@ -184,7 +184,7 @@ class Metrics:
             "mcu_messages_conflict", "Конфликтные сообщения", ["source", "category"], registry=r
         )
         self.messages_complaint = Counter(
-            "mcu_messages_complaint", "Жалобы", ["category", "department"], registry=r
+            "mcu_messages_complaint", "Жалобы", ["source", "category"], registry=r
         )
         self.messages_indexed = Counter(
             "mcu_messages_indexed", "Записано в поисковый индекс", ["source"], registry=r
@@ -266,6 +266,7 @@ class Metrics:
         for category in categories:
             for source in SOURCES:
                 self.messages_conflict.labels(source=source, category=category)
+                self.messages_complaint.labels(source=source, category=category)
                 for sentiment in SENTIMENTS:
                     self.messages_tagged.labels(
                         source=source, category=category, sentiment=sentiment
@@ -288,11 +289,15 @@ class Metrics:
             self.alerts_resolved.labels(rule=rule, severity=severity)
             self.alerts_open.labels(rule=rule, severity=severity).set(0)
 
-    def observe_tagged(self, *, source: str, category: str, sentiment: str, conflict: bool) -> None:
-        """Counts one tagged message (flow, negative share, conflict share)."""
+    def observe_tagged(
+        self, *, source: str, category: str, sentiment: str, conflict: bool, complaint: bool
+    ) -> None:
+        """Counts one tagged message (flow, negative, conflict and complaint shares)."""
         self.messages_tagged.labels(source=source, category=category, sentiment=sentiment).inc()
         if conflict:
             self.messages_conflict.labels(source=source, category=category).inc()
+        if complaint:
+            self.messages_complaint.labels(source=source, category=category).inc()
 
     def alert_fired(self, *, rule: str, severity: str, at: float) -> None:
         """Counts a new alert and stamps the alert feed."""

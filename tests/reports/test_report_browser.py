@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import re
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,17 +33,13 @@ FLAGS = [
 ]
 CHARTS = {"flow", "shares", "problems", "addresses", "overdue", "ratings"}
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="нужен Chromium: apt-get install chromium"
-)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="нужен Chromium: apt-get install chromium")
 
 
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     period = Period.from_dates(date(2026, 3, 16), date(2026, 3, 20))
-    html = build_report(
-        sample_week(), period, now=datetime.fromisoformat("2026-03-23T09:00+05:00")
-    )
+    html = build_report(sample_week(), period, now=datetime.fromisoformat("2026-03-23T09:00+05:00"))
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(html, encoding="utf-8")
     return path
@@ -83,8 +79,14 @@ async def open_page(profile: Path) -> AsyncIterator[Page]:
     """Starts Chromium with remote debugging and attaches to its blank page."""
     assert CHROMIUM is not None
     proc = subprocess.Popen(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         "--window-size=1100,1400", "about:blank"],
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "--window-size=1100,1400",
+            "about:blank",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -139,8 +141,14 @@ def test_print_to_pdf(report_file: Path, profile: Path, tmp_path: Path) -> None:
     assert CHROMIUM is not None
     pdf = tmp_path / "report.pdf"
     subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", report_file.as_uri()],
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            report_file.as_uri(),
+        ],
         check=True,
         capture_output=True,
         timeout=120,
