@@ -2,8 +2,152 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+bench_app = typer.Typer(help="Замеры производительности.", no_args_is_help=True)
+
+DEFAULT_BENCH_FILE = Path("data/eval/dev.jsonl")
+
+
+def _tagger(config_dir: Path | None, batch_size: int = 64) -> Any:
+    from nlp.config import ConfigError, load_config
+    from nlp.tagger import Tagger
+
+    try:
+        config = load_config(config_dir)
+    except ConfigError as error:
+        typer.echo(f"Ошибка конфигурации NLP: {error}", err=True)
+        raise typer.Exit(2) from error
+    return Tagger(config, batch_size=batch_size)
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Каталог с YAML-файлами, заменяющими поставляемые в nlp/lexicons."),
+]
+
+
+def tag(
+    config: ConfigOption = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 64,
+) -> None:
+    """Размечает JSONL-сообщения со stdin и пишет их с полем nlp в stdout, строка в строку."""
+    from nlp.jsonl import tag_lines
+
+    tagger = _tagger(config, batch_size)
+    for line in tag_lines(sys.stdin.buffer, tagger, batch_size=batch_size):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
+def _read_labelled(path: Path) -> list[dict[str, Any]]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            typer.echo(f"{path}:{number}: строка не является JSON: {error}", err=True)
+            raise typer.Exit(2) from error
+        if not isinstance(record, dict) or "labels" not in record or "text" not in record:
+            typer.echo(f"{path}:{number}: нет полей text и labels", err=True)
+            raise typer.Exit(2)
+        records.append(record)
+    return records
+
+
+def _print_metrics(metrics: dict[str, Any]) -> None:
+    def row(name: str, scores: dict[str, Any]) -> None:
+        typer.echo(
+            f"  {name:<22} P={scores['precision']:.3f}  R={scores['recall']:.3f}  "
+            f"F1={scores['f1']:.3f}  (эталонных: {scores['support']})"
+        )
+
+    typer.echo(f"Сообщений: {metrics['messages']}")
+    category = metrics["category"]
+    typer.echo(
+        f"Категория: macro-F1={category['macro_f1']:.3f}  точность={category['accuracy']:.3f}"
+    )
+    for name, scores in category["per_category"].items():
+        row(name, scores)
+    typer.echo(f"Тональность: точность={metrics['sentiment']['accuracy']:.3f}")
+    typer.echo("Признаки:")
+    for name in ("toxic", "conflict", "is_complaint", "is_question", "formal_reply", "rude_reply"):
+        row(name, metrics[name])
+    typer.echo("Причины конфликта:")
+    for name, scores in metrics["conflict_reasons"].items():
+        row(name, scores)
+    typer.echo("Сущности (по нормальной форме):")
+    for name, scores in metrics["entities"].items():
+        row(name, scores)
+    row("addresses", metrics["addresses"])
+    row("officials", metrics["officials"])
+
+
+def evaluate_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Размеченный JSONL")],
+    as_json: Annotated[bool, typer.Option("--json", help="Один JSON-объект со всеми метриками")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Сравнивает разметку тэггера с эталоном: P/R/F1 по полям, macro-F1 категории."""
+    from nlp.evaluate import evaluate
+    from nlp.tagger import TextItem
+
+    records = _read_labelled(file)
+    tagger = _tagger(config)
+    items = [TextItem(str(r["text"]), str(r.get("kind") or "post")) for r in records]
+    predicted = [tagging.to_dict() for tagging in tagger.tag_many(items)]
+    metrics = evaluate([record["labels"] for record in records], predicted)
+    if as_json:
+        typer.echo(json.dumps(metrics, ensure_ascii=False))
+    else:
+        _print_metrics(metrics)
+
+
+@bench_app.command("nlp")
+def bench_nlp(
+    n: Annotated[int, typer.Option("--n", min=1, help="Сколько сообщений разметить")] = 1000,
+    file: Annotated[Path, typer.Option("--file", help="JSONL с полем text")] = DEFAULT_BENCH_FILE,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 64,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Скорость тэггера проекта против наивного конвейера natasha (документ за документом)."""
+    from nlp.bench import bench
+    from nlp.samples import SAMPLES
+    from nlp.tagger import TextItem
+
+    items: list[TextItem] = []
+    if file.exists():
+        for line in file.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line) if line.strip() else None
+            if isinstance(record, dict) and isinstance(record.get("text"), str):
+                items.append(TextItem(record["text"], str(record.get("kind") or "post")))
+    if not items:
+        items = [TextItem(text) for text in SAMPLES]
+    items = [items[index % len(items)] for index in range(n)]
+    result = bench(items, batch_size=batch_size)
+    if as_json:
+        typer.echo(json.dumps({
+            "messages": result.messages, "tagger_rate": round(result.tagger_rate, 1),
+            "naive_rate": round(result.naive_rate, 1), "ratio": round(result.ratio, 2),
+            "peak_rss_mib": round(result.peak_rss_mib, 1),
+        }))
+        return
+    typer.echo(f"Сообщений: {result.messages}")
+    typer.echo(f"Тэггер проекта (пакетами по {batch_size}): {result.tagger_rate:.1f} сообщ./с")
+    typer.echo(f"Наивный конвейер natasha: {result.naive_rate:.1f} сообщ./с")
+    typer.echo(f"Отношение: {result.ratio:.2f}×")
+    typer.echo(f"Пиковая память (RSS): {result.peak_rss_mib:.0f} МиБ")
 
 
 def register(app: typer.Typer) -> None:
     """Adds the NLP commands to the main app."""
+    app.command("tag")(tag)
+    app.command("eval")(evaluate_command)
+    app.add_typer(bench_app, name="bench")

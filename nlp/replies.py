@@ -1,0 +1,43 @@
+"""Official replies: a formulaic non-answer (отписка) versus a substantive one, and rudeness."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nlp.config import TaggerConfig
+from nlp.lexicon import Lexicon, Normaliser, Word
+
+MONTHS = r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*"
+DATE = re.compile(
+    rf"\b\d{{1,2}}\s+{MONTHS}|\b\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?\b|\b\d{{1,2}}:\d{{2}}\b|"
+    r"\b(?:в|во|на|до|с|к)\s+(?:понедельник|вторник|сред[уа]|четверг|пятниц[уа]|суббот[уа]|"
+    r"воскресенье)\b|\bдо\s+конца\s+(?:недели|месяца|года)\b|\b(?:завтра|сегодня)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyGuess:
+    formal: bool
+    rude: bool
+    formal_score: float
+    concrete_score: float
+
+
+class ReplyJudge:
+    def __init__(self, config: TaggerConfig, normalise: Normaliser) -> None:
+        self.formal = Lexicon.build(config.lexicon("formal"), normalise)
+        self.concrete = Lexicon.build(config.lexicon("concrete"), normalise)
+        self.rude = Lexicon.build(config.lexicon("rude"), normalise)
+        self.margin = config.threshold("formal_reply_margin", 0.0)
+
+    def judge(self, text: str, words: Sequence[Word], people: int) -> ReplyGuess:
+        formal = self.formal.score(words)
+        concrete = self.concrete.score(words)
+        concrete += 1.5 * len(DATE.findall(text)) + 1.0 * min(people, 2)
+        rude = self.rude.score(words) >= 1.0
+        # A reply that says nothing concrete is formulaic even without the stock phrases.
+        is_formal = concrete <= self.margin + formal * 0.75 or concrete < 1.0
+        return ReplyGuess(is_formal, rude, formal, concrete)

@@ -1,0 +1,123 @@
+"""The tagger: one batch call over natasha/slovnet, then the rules, per message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from nlp.addresses import AddressFinder
+from nlp.analysis import Analysis, Entity
+from nlp.category import Categoriser
+from nlp.config import TaggerConfig, load_config
+from nlp.conflict import ConflictDetector
+from nlp.entities import EntityFinder
+from nlp.intents import IntentReader
+from nlp.lexicon import words_of
+from nlp.morph import Morphology
+from nlp.people import PersonNamer
+from nlp.pipeline import Pipeline
+from nlp.replies import ReplyJudge
+from nlp.sentiment import SentimentScorer
+from nlp.toxicity import ToxicityScorer
+
+REPLY = "reply"
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    text: str
+    kind: str = "post"
+
+
+@dataclass(frozen=True)
+class Tagging:
+    """The `nlp` object of a tagged message (CONTRACTS.md)."""
+
+    lemmas: list[str]
+    category: str
+    category_score: float
+    sentiment: str
+    toxicity: float
+    toxic: bool
+    conflict: bool
+    conflict_reasons: list[str]
+    is_complaint: bool
+    is_question: bool
+    entities: list[dict[str, str]] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+    officials: list[str] = field(default_factory=list)
+    formal_reply: bool | None = None
+    rude_reply: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Tagger:
+    """Loads the models and rules once; `tag_many` is the batch method, `tag` sits on top."""
+
+    def __init__(self, config: TaggerConfig | None = None, batch_size: int = 64) -> None:
+        self.config = config or load_config()
+        self.pipeline = Pipeline(batch_size=batch_size)
+        self.morph = Morphology(self.pipeline.vocab)
+        normalise = self.morph.normal_term
+        self.people = PersonNamer(self.config, self.morph)
+        self.addresses = AddressFinder(self.config, self.morph)
+        self.entities = EntityFinder(self.config, self.morph, self.people)
+        self.categoriser = Categoriser(self.config, normalise)
+        self.toxicity = ToxicityScorer(self.config, normalise)
+        self.conflicts = ConflictDetector(self.config, normalise)
+        self.replies = ReplyJudge(self.config, normalise)
+        self.intents = IntentReader(self.config, normalise)
+        self.sentiment = SentimentScorer(self.config, normalise)
+        self._officials = {official.normal for official in self.config.roster}
+
+    def tag(self, item: TextItem) -> Tagging:
+        return self.tag_many([item])[0]
+
+    def tag_many(self, items: Sequence[TextItem]) -> list[Tagging]:
+        analyses = self.pipeline.analyse_many([item.text for item in items])
+        return [self._rules(item, analysis) for item, analysis in zip(items, analyses, strict=True)]
+
+    def _rules(self, item: TextItem, analysis: Analysis) -> Tagging:
+        reply = item.kind == REPLY
+        words = words_of(analysis)
+        streets = self.addresses.find(analysis)
+        entities = self.entities.find(analysis, streets)
+        people = [entity for entity in entities if entity.type == "PER"]
+        category = self.categoriser.classify(words)
+        toxicity = self.toxicity.score(item.text, words)
+        polarity = self.sentiment.polarity(words)
+        judged = self.replies.judge(item.text, words, len(people)) if reply else None
+        rude = judged.rude if judged else False
+        negative_hint = polarity.negative > polarity.positive or toxicity.toxic
+        conflict = self.conflicts.detect(item.text, words, toxicity, negative_hint, rude, reply)
+        intent = self.intents.read(
+            analysis, words, polarity.negative, polarity.positive, conflict.conflict
+        )
+        complaint = intent.complaint and not reply
+        sentiment = self.sentiment.label(
+            polarity, toxic=toxicity.toxic, conflict=conflict.conflict, complaint=complaint,
+            reply=reply, rude=rude,
+        )
+        return Tagging(
+            lemmas=analysis.lemmas,
+            category=category.category,
+            category_score=category.score,
+            sentiment=sentiment,
+            toxicity=toxicity.score,
+            toxic=toxicity.toxic,
+            conflict=conflict.conflict,
+            conflict_reasons=list(conflict.reasons),
+            is_complaint=complaint,
+            is_question=intent.question and not reply,
+            entities=[entity.to_dict() for entity in entities],
+            addresses=[address for street in streets for address in street.addresses],
+            officials=self._named_officials(people),
+            formal_reply=judged.formal if judged else None,
+            rude_reply=rude if judged else None,
+        )
+
+    def _named_officials(self, people: Sequence[Entity]) -> list[str]:
+        return list(dict.fromkeys(p.normal for p in people if p.normal in self._officials))

@@ -1,0 +1,39 @@
+"""Toxicity: obscenity (masked too), insults and threats; a probability-like score in 0..1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nlp.config import TaggerConfig
+from nlp.lexicon import Lexicon, Normaliser, Word
+
+
+@dataclass(frozen=True, slots=True)
+class ToxicityGuess:
+    score: float
+    obscene: int
+    insult: float
+    threat: float
+
+    @property
+    def toxic(self) -> bool:
+        return self.score >= 0.5
+
+
+class ToxicityScorer:
+    def __init__(self, config: TaggerConfig, normalise: Normaliser) -> None:
+        self.obscene = config.regexes("obscene")
+        self.insult = Lexicon.build(config.lexicon("insult"), normalise)
+        self.threat = Lexicon.build(config.lexicon("threat"), normalise)
+
+    def score(self, text: str, words: Sequence[Word]) -> ToxicityGuess:
+        lowered = text.lower()
+        obscene = sum(len(regex.findall(lowered)) for regex in self.obscene)
+        insult = self.insult.score(words)
+        threat = self.threat.score(words)
+        clean = 1.0
+        clean *= 0.1**obscene
+        clean *= max(0.0, 1.0 - 0.8 * min(insult, 1.0)) * (0.6 if insult > 1.0 else 1.0)
+        clean *= max(0.0, 1.0 - 0.6 * min(threat, 1.0))
+        return ToxicityGuess(round(1.0 - clean, 3), obscene, insult, threat)
