@@ -28,12 +28,32 @@ class Categoriser:
             if terms
         }
         self.minimum = config.threshold("category_min_score", 1.0)
+        self.named_factor = config.threshold("category_named_factor", 0.4)
 
-    def scores(self, words: Sequence[Word]) -> dict[str, float]:
-        return {category: lexicon.score(words) for category, lexicon in self.lexicons.items()}
+    def scores(
+        self, words: Sequence[Word], inside: Sequence[tuple[int, int]] = ()
+    ) -> dict[str, float]:
+        return {
+            category: self._score(lexicon, words, inside)
+            for category, lexicon in self.lexicons.items()
+        }
 
-    def classify(self, words: Sequence[Word]) -> CategoryGuess:
-        scores = self.scores(words)
+    def _score(
+        self, lexicon: Lexicon, words: Sequence[Word], inside: Sequence[tuple[int, int]]
+    ) -> float:
+        """Distinct terms count once; a term seen only inside a name («у школы №3») counts less."""
+        best: dict[str, float] = {}
+        for hit in lexicon.hits(words):
+            first, last = words[hit.start].index, words[hit.stop - 1].index
+            named = any(a <= first and last <= b for a, b in inside)
+            weight = hit.term.weight * (self.named_factor if named else 1.0)
+            best[hit.term.text] = max(best.get(hit.term.text, 0.0), weight)
+        return sum(best.values())
+
+    def classify(
+        self, words: Sequence[Word], inside: Sequence[tuple[int, int]] = ()
+    ) -> CategoryGuess:
+        scores = self.scores(words, inside)
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if not ranked or ranked[0][1] < self.minimum:
             return CategoryGuess(OTHER, 0.0, tuple(ranked))

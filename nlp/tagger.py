@@ -86,7 +86,8 @@ class Tagger:
         streets = self.addresses.find(analysis)
         entities = self.entities.find(analysis, streets)
         people = [entity for entity in entities if entity.type == "PER"]
-        category = self.categoriser.classify(words)
+        named = [(e.first, e.last) for e in entities if e.type in {"ORG", "LOC"}]
+        category = self.categoriser.classify(words, named)
         toxicity = self.toxicity.score(item.text, words)
         polarity = self.sentiment.polarity(words)
         judged = self.replies.judge(item.text, words, len(people)) if reply else None
