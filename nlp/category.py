@@ -9,6 +9,13 @@ from nlp.config import TaggerConfig
 from nlp.lexicon import Lexicon, Normaliser, Word
 
 OTHER = "other"
+LOCATIVE = {"у", "возле", "около", "напротив", "рядом", "между", "вдоль", "недалеко", "неподалеку"}
+
+
+def located(words: Sequence[Word], start: int) -> bool:
+    """«у школы», «возле ЦРБ»: the word only says where, not what the message is about."""
+    before = [word.lemma for word in words[max(0, start - 2) : start]]
+    return bool(before) and (before[-1] in LOCATIVE or before[0] in LOCATIVE and before[-1] == "с")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +52,7 @@ class Categoriser:
         best: dict[str, float] = {}
         for hit in lexicon.hits(words):
             first, last = words[hit.start].index, words[hit.stop - 1].index
-            named = any(a <= first and last <= b for a, b in inside)
+            named = any(a <= first and last <= b for a, b in inside) or located(words, hit.start)
             weight = hit.term.weight * (self.named_factor if named else 1.0)
             best[hit.term.text] = max(best.get(hit.term.text, 0.0), weight)
         return sum(best.values())

@@ -8,12 +8,12 @@ from typing import Any
 
 from nlp.addresses import AddressFinder
 from nlp.analysis import Analysis, Entity
-from nlp.category import Categoriser
+from nlp.category import Categoriser, located
 from nlp.config import TaggerConfig, load_config
 from nlp.conflict import ConflictDetector
 from nlp.entities import EntityFinder
 from nlp.intents import IntentReader
-from nlp.lexicon import words_of
+from nlp.lexicon import Word, words_of
 from nlp.morph import Morphology
 from nlp.people import PersonNamer
 from nlp.pipeline import Pipeline
@@ -87,7 +87,7 @@ class Tagger:
         entities = self.entities.find(analysis, streets)
         people = [entity for entity in entities if entity.type == "PER"]
         named = [(e.first, e.last) for e in entities if e.type in {"ORG", "LOC"}]
-        category = self.categoriser.classify(words, named)
+        category = self.categoriser.classify(words, self._located_names(words, named))
         toxicity = self.toxicity.score(item.text, words)
         polarity = self.sentiment.polarity(words)
         judged = self.replies.judge(item.text, words, len(people)) if reply else None
@@ -119,6 +119,16 @@ class Tagger:
             formal_reply=judged.formal if judged else None,
             rude_reply=rude if judged else None,
         )
+
+    def _located_names(
+        self, words: Sequence[Word], named: Sequence[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        starts = {word.index: position for position, word in enumerate(words)}
+        return [
+            (first, last)
+            for first, last in named
+            if first in starts and located(words, starts[first])
+        ]
 
     def _named_officials(self, people: Sequence[Entity]) -> list[str]:
         return list(dict.fromkeys(p.normal for p in people if p.normal in self._officials))
