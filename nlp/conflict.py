@@ -32,6 +32,8 @@ class ConflictDetector:
         self.collective = Lexicon.build(config.lexicon("collective_action"), normalise)
         self.authority = Lexicon.build(config.lexicon("authority"), normalise)
         self.appeal = Lexicon.build(config.lexicon("appeal"), normalise)
+        self.light = Lexicon.build(config.lexicon("accusation_light"), normalise)
+        self.officials = Lexicon.build(config.lexicon("officials"), normalise)
         self.abbreviations = {
             normal.upper() for normal in config.organisations if normal.isupper()
         } | {normal.upper() for normal in config.organisation_types if normal.isupper()}
@@ -41,18 +43,21 @@ class ConflictDetector:
         text: str,
         words: Sequence[Word],
         toxicity: ToxicityGuess,
-        negative: bool,
+        positive: bool,
         rude_reply: bool,
         reply: bool,
+        people: int = 0,
     ) -> ConflictGuess:
         if reply:
             return ConflictGuess(("rude_reply",) if rude_reply else ())
         reasons: list[str] = []
-        if toxicity.threat >= 1.0 or toxicity.insult >= 1.0 and toxicity.threat > 0:
+        if toxicity.threat >= 1.0:
             reasons.append("aggression")
-        if self.outrage.score(words) >= 1.0 or negative and self._shouts(text):
+        swearing = toxicity.obscene > 0 or toxicity.insult >= 1.0
+        if self.outrage.score(words) >= 1.0 or not positive and (swearing or self._shouts(text)):
             reasons.append("outrage")
-        if self.accusation.score(words) >= 1.0:
+        named = people > 0 or self.officials.score(words) > 0
+        if self.accusation.score(words) >= 1.0 or named and self.light.score(words) >= 1.0:
             reasons.append("accusation")
         if self.repeated.score(words) >= 1.0:
             reasons.append("repeated")

@@ -31,13 +31,16 @@ class ReplyJudge:
         self.formal = Lexicon.build(config.lexicon("formal"), normalise)
         self.concrete = Lexicon.build(config.lexicon("concrete"), normalise)
         self.rude = Lexicon.build(config.lexicon("rude"), normalise)
+        self.rude_patterns = config.regexes("rude")
         self.margin = config.threshold("formal_reply_margin", 0.0)
 
     def judge(self, text: str, words: Sequence[Word], people: int) -> ReplyGuess:
         formal = self.formal.score(words)
         concrete = self.concrete.score(words)
         concrete += 1.5 * len(DATE.findall(text)) + 1.0 * min(people, 2)
-        rude = self.rude.score(words) >= 1.0
+        rude = self.rude.score(words) >= 1.0 or any(
+            pattern.search(text.lower()) for pattern in self.rude_patterns
+        )
         # A reply that says nothing concrete is formulaic even without the stock phrases.
         is_formal = concrete <= self.margin + formal * 0.75 or concrete < 1.0
         return ReplyGuess(is_formal, rude, formal, concrete)

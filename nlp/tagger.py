@@ -92,8 +92,10 @@ class Tagger:
         polarity = self.sentiment.polarity(words)
         judged = self.replies.judge(item.text, words, len(people)) if reply else None
         rude = judged.rude if judged else False
-        negative_hint = polarity.negative > polarity.positive or toxicity.toxic
-        conflict = self.conflicts.detect(item.text, words, toxicity, negative_hint, rude, reply)
+        positive = polarity.positive > polarity.negative + 1.0
+        conflict = self.conflicts.detect(
+            item.text, words, toxicity, positive, rude, reply, len(people)
+        )
         intent = self.intents.read(
             analysis, words, polarity.negative, polarity.positive, conflict.conflict
         )
