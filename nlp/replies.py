@@ -13,7 +13,8 @@ MONTHS = r"(?:январ|феврал|март|апрел|ма[яй]|июн|ию
 DATE = re.compile(
     rf"\b\d{{1,2}}\s+{MONTHS}|\b\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?\b|\b\d{{1,2}}:\d{{2}}\b|"
     r"\b(?:в|во|на|до|с|к)\s+(?:понедельник|вторник|сред[уа]|четверг|пятниц[уа]|суббот[уа]|"
-    r"воскресенье)\b|\bдо\s+конца\s+(?:недели|месяца|года)\b|\b(?:завтра|сегодня)\b",
+    r"воскресенье)\b|\bдо\s+конца\s+(?:[IV]+\s+)?(?:недели|месяца|года|квартала)\b|"
+    r"\b(?:завтра|сегодня)\b|\b(?:19|20)\d{2}\s+год",
     re.IGNORECASE,
 )
 
@@ -42,5 +43,5 @@ class ReplyJudge:
             pattern.search(text.lower()) for pattern in self.rude_patterns
         )
         # A reply that says nothing concrete is formulaic even without the stock phrases.
-        is_formal = concrete <= self.margin + formal * 0.75 or concrete < 1.0
+        is_formal = concrete - formal < self.margin + 1.0
         return ReplyGuess(is_formal, rude, formal, concrete)
