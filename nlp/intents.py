@@ -10,7 +10,15 @@ from nlp.analysis import Analysis
 from nlp.config import TaggerConfig
 from nlp.lexicon import Lexicon, Normaliser, Word
 
-QUESTION_MARK = re.compile(r"\?(?![^\s]*\.[a-z]{2,}/)")
+QUESTION_MARK = re.compile(r"(?<![?!])\?(?![?!])")
+
+
+def _sentences(analysis: Analysis) -> list[tuple[int, str]]:
+    spans: dict[int, tuple[int, int]] = {}
+    for token in analysis.tokens:
+        start, stop = spans.get(token.sent, (token.start, token.stop))
+        spans[token.sent] = (min(start, token.start), max(stop, token.stop))
+    return [(sent, analysis.text[start:stop]) for sent, (start, stop) in spans.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +33,7 @@ class IntentReader:
         self.complaint = Lexicon.build(config.lexicon("complaint"), normalise)
         self.question = Lexicon.build(config.lexicon("question"), normalise)
         self.starts = Lexicon.build(config.lexicon("question_start"), normalise)
+        self.rhetorical = Lexicon.build(config.lexicon("rhetorical"), normalise)
         self.threshold = config.threshold("complaint_min_score", 1.0)
 
     def read(
@@ -36,11 +45,23 @@ class IntentReader:
         return IntentGuess(complaint, self._asks(analysis, words), score)
 
     def _asks(self, analysis: Analysis, words: Sequence[Word]) -> bool:
-        if QUESTION_MARK.search(analysis.text) or self.question.score(words) >= 1.0:
-            return True
+        """A plain «?», a question phrase or a question word opening a sentence; «?!», «???»
+        and rhetorical phrases («сколько можно») do not count."""
+        rhetorical = {words[hit.start].sent for hit in self.rhetorical.hits(words)}
+        weights: dict[int, float] = {}
+        for hit in self.question.hits(words):
+            sent = words[hit.start].sent
+            weights[sent] = weights.get(sent, 0.0) + hit.term.weight
+        asked = {sent for sent, weight in weights.items() if weight >= 1.0}
         first = {0} | {
             index for index in range(1, len(words)) if words[index].sent != words[index - 1].sent
         }
-        return any(
-            hit.start in first and hit.term.weight >= 1.0 for hit in self.starts.hits(words)
-        )
+        asked |= {
+            words[hit.start].sent
+            for hit in self.starts.hits(words)
+            if hit.start in first and hit.term.weight >= 1.0
+        }
+        for sent in _sentences(analysis):
+            if QUESTION_MARK.search(sent[1]):
+                asked.add(sent[0])
+        return bool(asked - rhetorical)

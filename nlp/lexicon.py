@@ -79,8 +79,11 @@ def _word(token: Token, index: int) -> Word:
 
 
 def normal_item(item: str, normalise: Normaliser | None) -> frozenset[str]:
-    """The written word and, when it differs, its lemma: either may match a message word."""
+    """The written word and, when it differs, its lemma: either may match a message word.
+    `=скажите` matches that very form only (an imperative, not any form of «сказать»)."""
     item = item.lower().replace("ё", "е")
+    if item.startswith("=") and len(item) > 1:
+        return frozenset({item[1:]})
     if normalise is None or item == GAP or item.endswith("*"):
         return frozenset({item})
     return frozenset({item, normalise(item)})
