@@ -1,1 +1,1 @@
-"""Alert rules, the working-hours calendar and Alertmanager-style routing; I/O only in notifiers/."""
+"""Alert rules, working-hours calendar, Alertmanager-style routing; I/O only in notifiers/."""

@@ -1,0 +1,341 @@
+"""The rules stage: messages, responses, actions, ticks in; alert events and item updates out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from alerts.actions import Action, ActionKind
+from alerts.config import AlertsConfig
+from alerts.deadlines import DeadlinePolicy, DeadlineRule
+from alerts.items import Change, Item, needs_response, priority_of
+from alerts.message import Message
+from alerts.model import Alert, AlertEvent, Severity, alert_id
+from alerts.roster import Roster
+from alerts.rules import Context, Fire, Resolve, Rule, Signal, build_rule
+from alerts.state import State
+from alerts.timefmt import iso, parse_dt, require_aware
+
+_CHANGES: dict[str, Change] = {
+    "interim": "interim",
+    "answered": "answered",
+    "closed": "closed",
+    "resolved": "closed",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Alert events for mcu.alerts and changed items (search-index fields) for the indexer."""
+
+    alerts: list[AlertEvent] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Engine:
+    """Pure rule evaluation over a State; time comes in as `now`, never from the clock."""
+
+    def __init__(self, config: AlertsConfig) -> None:
+        self.config = config
+        self.tz = config.tz
+        self.wt = config.working_time()
+        self.roster = Roster(config.roster)
+        self.policy = DeadlinePolicy(
+            [DeadlineRule.from_config(d) for d in config.deadlines], self.wt
+        )
+        self.rules: list[Rule] = [
+            build_rule(spec, config.rule_block(spec.name)) for spec in config.rules if spec.enabled
+        ]
+        self._by_name = {r.name: r for r in self.rules}
+
+    def department_for(self, category: str | None) -> str | None:
+        return self.roster.department_for(category)
+
+    def rule_severities(self) -> list[tuple[str, Severity]]:
+        """(rule name, severity) pairs an alert can have: for zero-initialised metrics."""
+        return [(r.name, s) for r in self.rules for s in r.severities()]
+
+    def on_message(self, state: State, tagged: Mapping[str, Any], now: datetime) -> Outcome:
+        ctx = self._context(state, now)
+        msg = Message.from_dict(tagged, self.tz, now, self.roster.department_for)
+        msg = replace(msg, priority=priority_of(msg, self.config.items.priority))
+        if msg.is_official_reply:
+            target = ctx.target_of(msg)
+            if target is not None:
+                formal = bool(msg.formal_reply) and self.config.items.formal_reply_is_interim
+                change: Change = "interim" if formal else "answered"
+                self._change(
+                    ctx, target, change, msg.created_at, msg.id, msg.formal_reply, msg.author_name
+                )
+        elif ctx.item(msg.id) is None and needs_response(msg, self.config.items.needs_response):
+            ctx.save_item(self._start_clock(Item.from_message(msg, True, msg.priority or "normal")))
+        labels = msg.labels()
+        for rule in self.rules:
+            if rule.accepts(labels):
+                for signal in rule.on_message(ctx, msg, now):
+                    self._apply(ctx, rule, signal, msg)
+        return self._outcome(ctx)
+
+    def on_response(self, state: State, response: Mapping[str, Any], now: datetime) -> Outcome:
+        """A mcu.responses record: {item_id | alert_id, status, at, by, reply_id}.
+
+        status: answered | interim | closed | ack (resolved = closed).
+        """
+        status = str(response.get("status", ""))
+        at = parse_dt(response["at"], self.tz) if response.get("at") else now
+        by = str(response.get("by") or "")
+        if response.get("alert_id"):
+            kind: ActionKind = "ack" if status == "ack" else "resolve"
+            action = Action(str(response["alert_id"]), kind, by, at, "responses")
+            return self.on_action(state, action, now)
+        ctx = self._context(state, now)
+        item = ctx.item(str(response.get("item_id") or ""))
+        if item is None:
+            return Outcome()
+        if status == "ack":
+            for alert_ident in list(item.alerts):
+                self._ack(ctx, alert_ident, by, at)
+        elif status in _CHANGES:
+            formal = response.get("formal")
+            self._change(
+                ctx,
+                item,
+                _CHANGES[status],
+                at,
+                response.get("reply_id"),
+                formal if isinstance(formal, bool) else None,
+                by,
+            )
+        return self._outcome(ctx)
+
+    def on_action(self, state: State, action: Action, now: datetime) -> Outcome:
+        """«Взять в работу» acknowledges (stops escalation); «Решено» resolves."""
+        ctx = self._context(state, now)
+        if action.action == "ack":
+            self._ack(ctx, action.alert_id, action.by, action.at)
+            return self._outcome(ctx)
+        alert = ctx.alert(action.alert_id)
+        if alert is None:
+            return Outcome()
+        rule = self._by_name.get(alert.rule)
+        self._resolve(ctx, alert, "operator", action.by)
+        if rule is not None:
+            rule.on_resolved(ctx, alert, now)
+            if rule.closes_item_on_resolve:
+                item = ctx.item(alert.item_id)
+                if item is not None and item.is_open:
+                    self._change(ctx, item, "closed", action.at, None, None, action.by)
+        return self._outcome(ctx)
+
+    def on_tick(self, state: State, now: datetime) -> Outcome:
+        """Deadlines, window expiry and forgetting old state; call every few tens of seconds."""
+        ctx = self._context(state, now)
+        for rule in self.rules:
+            for signal in rule.on_tick(ctx, now):
+                self._apply(ctx, rule, signal, None)
+        self._forget(ctx, now)
+        return self._outcome(ctx)
+
+    def active_alerts(self, state: State) -> list[Alert]:
+        alerts = [Alert.from_dict(d) for d in state.table("alerts").values()]
+        return sorted(alerts, key=lambda a: a.started_at)
+
+    def item(self, state: State, item_id: str) -> Item | None:
+        data = state.table("items").get(item_id)
+        return Item.from_dict(data) if data is not None else None
+
+    def _context(self, state: State, now: datetime) -> Context:
+        return Context(state, require_aware(now), self.policy, self.config.items)
+
+    def _outcome(self, ctx: Context) -> Outcome:
+        items = [
+            i.index_fields(self.wt) for i in ctx.touched.values() if i.needs_response or i.reply_id
+        ]
+        return Outcome(list(ctx.events), items)
+
+    def _start_clock(self, item: Item) -> Item:
+        rule = self.policy.rule_for(item.labels())
+        if rule is None:
+            return item
+        return item.evolve(
+            deadline_rule=rule.name,
+            span=str(rule.first_reaction),
+            clock_start=item.created_at,
+            deadline=self.policy.due(item.created_at, rule.first_reaction),
+        )
+
+    def _change(
+        self,
+        ctx: Context,
+        item: Item,
+        change: Change,
+        at: datetime,
+        reply_id: str | None,
+        formal: bool | None,
+        by: str | None,
+    ) -> None:
+        """An official reaction stops or restarts the clock; then rules resolve their alerts."""
+        late = item.deadline is not None and at > item.deadline
+        if item.is_open:
+            updated = self._next_status(item, change, at, reply_id, formal, late)
+            if updated is None:
+                return
+            item = updated
+            ctx.save_item(item)
+        elif item.status != "not_required":
+            return
+        for rule in self.rules:
+            for signal in rule.on_item(ctx, item, change, ctx.now):
+                if isinstance(signal, Resolve) and signal.by is None:
+                    signal = replace(signal, by=by or None)
+                self._apply(ctx, rule, signal, None)
+
+    def _next_status(
+        self,
+        item: Item,
+        change: Change,
+        at: datetime,
+        reply_id: str | None,
+        formal: bool | None,
+        late: bool,
+    ) -> Item | None:
+        common: dict[str, Any] = {
+            "updated_at": at,
+            "overdue": item.overdue or late,
+            "answered_at": item.answered_at or at,
+            "reply_id": reply_id or item.reply_id,
+            "reply_formal": formal if reply_id else item.reply_formal,
+        }
+        if change == "interim":
+            if item.status != "open":
+                return None
+            rule = self.policy.rule_named(item.deadline_rule)
+            final = rule.final_answer if rule is not None else None
+            if final is None:
+                return item.evolve(status="answered", **common)
+            return item.evolve(
+                status="interim",
+                stage="final",
+                span=str(final),
+                clock_start=at,
+                deadline=self.policy.due(at, final),
+                **common,
+            )
+        if change == "answered":
+            return item.evolve(status="answered", **common)
+        return item.evolve(
+            status="closed", closed_at=at, **{**common, "answered_at": item.answered_at}
+        )
+
+    def _apply(self, ctx: Context, rule: Rule, signal: Signal, msg: Message | None) -> None:
+        if isinstance(signal, Resolve):
+            alert = ctx.active(rule.name, signal.subject)
+            if alert is not None:
+                self._resolve(ctx, alert, signal.reason, signal.by)
+            return
+        self._fire(ctx, rule, signal, msg)
+
+    def _fire(self, ctx: Context, rule: Rule, fire: Fire, msg: Message | None) -> None:
+        subjects, alerts = ctx.table("subjects"), ctx.table("alerts")
+        key = f"{rule.name}|{fire.subject}"
+        labels = {
+            **fire.labels,
+            **rule.static_labels(),
+            "rule": rule.name,
+            "kind": rule.kind,
+            "severity": fire.severity,
+        }
+        entry = subjects.get(key)
+        if entry is not None and entry.get("resolved_at") is None:
+            current = Alert.from_dict(alerts[entry["id"]])
+            if (
+                current.severity == fire.severity
+                and dict(current.labels) == labels
+                and dict(current.annotations) == dict(fire.annotations)
+                and current.members == fire.members
+            ):
+                return
+            updated = current.evolve(
+                severity=fire.severity,
+                labels=labels,
+                annotations=dict(fire.annotations),
+                members=fire.members,
+                updated_at=ctx.now,
+                version=current.version + 1,
+            )
+            alerts[updated.id] = updated.to_dict()
+            ctx.events.append(AlertEvent("updated", updated, ctx.now))
+            return
+        if entry is not None and fire.once:
+            return
+        alert = Alert(
+            id=alert_id(rule.name, fire.subject, fire.at),
+            rule=rule.name,
+            kind=rule.kind,
+            subject=fire.subject,
+            status="firing",
+            severity=fire.severity,
+            started_at=fire.at,
+            updated_at=ctx.now,
+            labels=labels,
+            annotations=dict(fire.annotations),
+            item_id=fire.item_id,
+            members=fire.members,
+        )
+        alerts[alert.id] = alert.to_dict()
+        subjects[key] = {"id": alert.id, "resolved_at": None}
+        self._link(ctx, alert, msg)
+        ctx.events.append(AlertEvent("firing", alert, ctx.now))
+
+    def _link(self, ctx: Context, alert: Alert, msg: Message | None) -> None:
+        """Remembers the alert on its item so a reply can resolve it; creates the item if needed."""
+        if alert.item_id is None:
+            return
+        item = ctx.item(alert.item_id)
+        if item is None and msg is not None and msg.id == alert.item_id:
+            item = Item.from_message(msg, False, msg.priority or "normal")
+        if item is not None:
+            ctx.save_item(item.evolve(alerts={**item.alerts, alert.id: alert.rule}))
+
+    def _resolve(self, ctx: Context, alert: Alert, reason: str, by: str | None) -> None:
+        resolved = alert.evolve(
+            status="resolved",
+            resolved_at=ctx.now,
+            resolved_by=by,
+            resolution=reason,
+            updated_at=ctx.now,
+            version=alert.version + 1,
+        )
+        ctx.table("alerts").pop(alert.id, None)
+        ctx.table("subjects")[f"{alert.rule}|{alert.subject}"] = {
+            "id": alert.id,
+            "resolved_at": iso(ctx.now),
+        }
+        item = ctx.item(alert.item_id)
+        if item is not None and alert.id in item.alerts:
+            ctx.save_item(
+                item.evolve(alerts={k: v for k, v in item.alerts.items() if k != alert.id})
+            )
+        ctx.events.append(AlertEvent("resolved", resolved, ctx.now))
+
+    def _ack(self, ctx: Context, alert_ident: str, by: str, at: datetime) -> None:
+        alert = ctx.alert(alert_ident)
+        if alert is None or alert.acked_at is not None:
+            return
+        acked = alert.evolve(acked_at=at, acked_by=by)
+        ctx.table("alerts")[alert.id] = acked.to_dict()
+        ctx.events.append(AlertEvent("acknowledged", acked, ctx.now))
+
+    def _forget(self, ctx: Context, now: datetime) -> None:
+        keep = self.config.items.retention
+        for key, item_data in list(ctx.items.items()):
+            item = Item.from_dict(item_data)
+            if not item.is_open and not item.alerts and item.updated_at < now - keep:
+                del ctx.items[key]
+        subjects = ctx.table("subjects")
+        for key, entry in list(subjects.items()):
+            resolved_at = entry.get("resolved_at")
+            if resolved_at is not None and datetime.fromisoformat(resolved_at) < now - keep:
+                del subjects[key]

@@ -1,0 +1,56 @@
+"""Inhibit rules: a firing source alert mutes matching targets (a spike mutes its conflicts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from alerts.matchers import Matcher, check_matcher, match_all, parse_matchers
+from alerts.model import Alert
+
+MatcherField = Annotated[str, AfterValidator(check_matcher)]
+
+
+class InhibitRuleConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    source_matchers: list[MatcherField] = Field(min_length=1)
+    target_matchers: list[MatcherField] = Field(min_length=1)
+    equal: list[str] = []
+    # Extension: only targets whose message is one of the source alert's members.
+    source_contains_target: bool = False
+
+
+@dataclass(frozen=True)
+class InhibitRule:
+    source: tuple[Matcher, ...]
+    target: tuple[Matcher, ...]
+    equal: tuple[str, ...]
+    contains: bool
+
+    @classmethod
+    def from_config(cls, cfg: InhibitRuleConfig) -> InhibitRule:
+        return cls(
+            parse_matchers(cfg.source_matchers),
+            parse_matchers(cfg.target_matchers),
+            tuple(cfg.equal),
+            cfg.source_contains_target,
+        )
+
+    def inhibits(self, source: Alert, target: Alert) -> bool:
+        if source.id == target.id or not source.firing:
+            return False
+        if not (match_all(self.target, target.labels) and match_all(self.source, source.labels)):
+            return False
+        if any(source.labels.get(n, "") != target.labels.get(n, "") for n in self.equal):
+            return False
+        return not self.contains or (
+            target.item_id is not None and target.item_id in source.members
+        )
+
+
+def is_inhibited(target: Alert, firing: Iterable[Alert], rules: Iterable[InhibitRule]) -> bool:
+    candidates = list(firing)
+    return any(rule.inhibits(src, target) for rule in rules for src in candidates)

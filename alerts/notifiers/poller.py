@@ -1,0 +1,81 @@
+"""getUpdates long polling: button presses become ack / resolve actions, each press is answered."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from alerts.actions import Action, parse_callback
+from alerts.notifiers.base import DeliveryError
+from alerts.notifiers.telegram import BotApi
+
+ANSWER = {"ack": "Взято в работу", "resolve": "Отмечено как решённое"}
+UNKNOWN = "Кнопка устарела или неизвестна"
+FORBIDDEN = "Нет доступа: вас нет в списке получателей оповещений МЦУ"
+
+
+@dataclass(frozen=True)
+class PollResult:
+    actions: list[Action] = field(default_factory=list)
+    # Pass back on the next call (persist it: Telegram re-sends updates below it).
+    offset: int | None = None
+    rejected: int = 0
+
+
+async def poll_actions(
+    api: BotApi,
+    offset: int | None,
+    now: datetime,
+    *,
+    timeout: int = 25,
+    authorize: Callable[[int], str | None] | None = None,
+) -> PollResult:
+    """One getUpdates round; `authorize` maps a Telegram user id to a roster id (None = refuse)."""
+    updates = await api.get_updates(offset, timeout)
+    actions: list[Action] = []
+    rejected = 0
+    next_offset = offset
+    for update in updates:
+        next_offset = max(next_offset or 0, int(update["update_id"]) + 1)
+        query = update.get("callback_query")
+        if not query:
+            continue
+        action, reply = _action(query, now, authorize)
+        if action is None:
+            rejected += 1
+        else:
+            actions.append(action)
+        # The press still counts if answering fails; Telegram only shows a spinner longer.
+        with contextlib.suppress(DeliveryError):
+            await api.answer_callback(str(query["id"]), reply, alert=action is None)
+    return PollResult(actions, next_offset, rejected)
+
+
+def _action(
+    query: dict[str, Any], now: datetime, authorize: Callable[[int], str | None] | None
+) -> tuple[Action | None, str]:
+    parsed = parse_callback(str(query.get("data") or ""))
+    if parsed is None:
+        return None, UNKNOWN
+    user_id = int((query.get("from") or {}).get("id", 0))
+    who = authorize(user_id) if authorize is not None else f"telegram:{user_id}"
+    if who is None:
+        return None, FORBIDDEN
+    kind, alert_ident = parsed
+    message = query.get("message") or {}
+    chat = message.get("chat") or {}
+    return (
+        Action(
+            alert_id=alert_ident,
+            action=kind,
+            by=who,
+            at=now,
+            source="telegram",
+            chat_id=chat.get("id"),
+            message_id=message.get("message_id"),
+        ),
+        ANSWER[kind],
+    )

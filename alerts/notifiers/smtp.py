@@ -1,0 +1,74 @@
+"""E-mail over SMTP (aiosmtplib); the Message-ID is derived from the delivery key."""
+
+from __future__ import annotations
+
+import hashlib
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate
+
+import aiosmtplib
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from alerts.notification import Notification
+from alerts.notifiers.base import DeliveryError
+from alerts.roster import Channel
+
+
+class EmailConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    host: str = "127.0.0.1"
+    port: int = 25
+    sender: str = "mcu-monitor@localhost"
+    sender_name: str = "МЦУ: мониторинг обращений"
+    username: str | None = None
+    password: SecretStr | None = None
+    use_tls: bool = False
+    # None: STARTTLS when the server offers it.
+    start_tls: bool | None = None
+    timeout: float = 15.0
+
+
+class EmailNotifier:
+    channel: Channel = "email"
+
+    def __init__(self, config: EmailConfig) -> None:
+        self.config = config
+
+    def build(self, notification: Notification) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = formataddr((self.config.sender_name, self.config.sender))
+        message["To"] = notification.address
+        message["Subject"] = notification.title
+        message["Date"] = formatdate(notification.created_at.timestamp(), localtime=False)
+        # Same key, same Message-ID: a receiving side can drop a duplicate after a crash mid-send.
+        digest = hashlib.sha1(notification.key.encode()).hexdigest()[:32]
+        domain = self.config.sender.rpartition("@")[2] or "localhost"
+        message["Message-ID"] = f"<{digest}@{domain}>"
+        message["X-MCU-Delivery-Key"] = notification.key
+        message["X-MCU-Alerts"] = ",".join(notification.alert_ids)
+        message.set_content(notification.text)
+        return message
+
+    async def send(self, notification: Notification) -> str:
+        message = self.build(notification)
+        cfg = self.config
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=cfg.host,
+                port=cfg.port,
+                username=cfg.username,
+                password=cfg.password.get_secret_value() if cfg.password else None,
+                use_tls=cfg.use_tls,
+                start_tls=cfg.start_tls,
+                timeout=cfg.timeout,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError(f"SMTP: адрес отклонён: {exc}", permanent=True) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            raise DeliveryError(
+                f"SMTP {exc.code}: {exc.message}", permanent=exc.code >= 500
+            ) from exc
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP недоступен: {exc}") from exc
+        return str(message["Message-ID"])

@@ -1,0 +1,205 @@
+"""What every rule kind is: a spec, a typed config block, and hooks that return signals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Protocol
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from alerts.deadlines import DeadlinePolicy
+from alerts.items import Change, Item, ItemsConfig
+from alerts.matchers import check_matcher, match_all, parse_matchers
+from alerts.message import Message
+from alerts.model import Alert, AlertEvent, Severity
+from alerts.state import State
+
+MatcherField = Annotated[str, AfterValidator(check_matcher)]
+EXCERPT = 1000
+
+
+class Strict(BaseModel):
+    """Typed config blocks reject unknown keys so a typo stops the worker."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleSpec(BaseModel):
+    """Common part of a rule entry; the typed block sits under a key named like the kind."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    kind: str
+    enabled: bool = True
+    # Overrides the severity the rule would choose.
+    severity: Severity | None = None
+    labels: dict[str, str] = {}
+    # Matchers on message labels: source, kind, category, department, sentiment, priority, official.
+    filter: list[MatcherField] = []
+
+    def block(self) -> Any:
+        return (self.model_extra or {}).get(self.kind)
+
+    def stray_keys(self) -> list[str]:
+        return [k for k in (self.model_extra or {}) if k != self.kind]
+
+
+@dataclass(frozen=True)
+class Fire:
+    """Raise or update the alert of (rule, subject)."""
+
+    subject: str
+    severity: Severity
+    at: datetime
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    item_id: str | None = None
+    members: tuple[str, ...] = ()
+    # Never raise again for this subject once resolved (per-message rules).
+    once: bool = False
+
+
+@dataclass(frozen=True)
+class Resolve:
+    subject: str
+    reason: str
+    by: str | None = None
+
+
+Signal = Fire | Resolve
+
+
+class Context:
+    """One engine call: the state, the clock value and what changed during the call."""
+
+    def __init__(
+        self, state: State, now: datetime, policy: DeadlinePolicy, items_config: ItemsConfig
+    ) -> None:
+        self.state = state
+        self.now = now
+        self.policy = policy
+        self.items_config = items_config
+        self.events: list[AlertEvent] = []
+        self.touched: dict[str, Item] = {}
+
+    @property
+    def items(self) -> MutableMapping[str, Any]:
+        return self.state.table("items")
+
+    def table(self, name: str) -> MutableMapping[str, Any]:
+        return self.state.table(name)
+
+    def item(self, item_id: str | None) -> Item | None:
+        if not item_id:
+            return None
+        data = self.items.get(item_id)
+        return Item.from_dict(data) if data is not None else None
+
+    def save_item(self, item: Item) -> None:
+        self.items[item.id] = item.to_dict()
+        self.touched[item.id] = item
+
+    def iter_items(self) -> Iterator[Item]:
+        for data in list(self.items.values()):
+            yield Item.from_dict(data)
+
+    def alert(self, alert_id: str) -> Alert | None:
+        data = self.state.table("alerts").get(alert_id)
+        return Alert.from_dict(data) if data is not None else None
+
+    def active(self, rule: str, subject: str) -> Alert | None:
+        entry = self.state.table("subjects").get(f"{rule}|{subject}")
+        if entry is None or entry.get("resolved_at") is not None:
+            return None
+        return self.alert(entry["id"])
+
+    def item_alerts(self, item: Item, rule: str) -> list[Alert]:
+        found = (self.alert(a) for a, r in item.alerts.items() if r == rule)
+        return [a for a in found if a is not None]
+
+    def target_of(self, msg: Message) -> Item | None:
+        """The item an official reply answers: its parent, else its thread's first message."""
+        target = self.item(msg.parent_id)
+        if target is None and msg.thread_id != msg.id:
+            target = self.item(msg.thread_id)
+        return target
+
+
+class Rule(Protocol):
+    name: str
+    kind: ClassVar[str]
+    closes_item_on_resolve: ClassVar[bool]
+
+    def accepts(self, labels: Mapping[str, str]) -> bool: ...
+
+    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]: ...
+
+    def on_item(self, ctx: Context, item: Item, change: Change, now: datetime) -> list[Signal]: ...
+
+    def on_tick(self, ctx: Context, now: datetime) -> list[Signal]: ...
+
+    def on_resolved(self, ctx: Context, alert: Alert, now: datetime) -> None: ...
+
+    def severities(self) -> tuple[Severity, ...]: ...
+
+    def static_labels(self) -> Mapping[str, str]: ...
+
+
+class BaseRule:
+    """Defaults: per-message alerts that an official reply or closing resolves."""
+
+    kind: ClassVar[str] = ""
+    closes_item_on_resolve: ClassVar[bool] = False
+    resolve_on: ClassVar[frozenset[str]] = frozenset({"interim", "answered", "closed"})
+
+    def __init__(self, spec: RuleSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self._filter = parse_matchers(spec.filter)
+
+    def accepts(self, labels: Mapping[str, str]) -> bool:
+        return match_all(self._filter, labels)
+
+    def severity(self, chosen: Severity) -> Severity:
+        return self.spec.severity or chosen
+
+    def static_labels(self) -> Mapping[str, str]:
+        return self.spec.labels
+
+    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+        return []
+
+    def on_item(self, ctx: Context, item: Item, change: Change, now: datetime) -> list[Signal]:
+        if change not in self.resolve_on:
+            return []
+        return [Resolve(a.subject, f"item_{change}") for a in ctx.item_alerts(item, self.name)]
+
+    def on_tick(self, ctx: Context, now: datetime) -> list[Signal]:
+        return []
+
+    def on_resolved(self, ctx: Context, alert: Alert, now: datetime) -> None:
+        return None
+
+    def severities(self) -> tuple[Severity, ...]:
+        return (self.spec.severity,) if self.spec.severity else ("warning", "critical")
+
+
+def message_annotations(msg: Message) -> dict[str, str]:
+    """What a notification shows about the message that triggered an alert."""
+    notes = {
+        "message_id": msg.id,
+        "text": msg.text[:EXCERPT],
+        "url": msg.url or "",
+        "author": msg.author_name or msg.author_id or "",
+        "created_at": msg.created_at.isoformat(),
+        "source": msg.source,
+        "kind": msg.kind,
+    }
+    return {k: v for k, v in notes.items() if v}
+
+
+def message_labels(msg: Message) -> dict[str, str]:
+    keep = ("source", "category", "department", "priority")
+    return {k: v for k, v in msg.labels().items() if k in keep}

@@ -1,0 +1,86 @@
+"""conflict: a citizen message the NLP marked as a conflict, or a toxic one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from alerts.message import Message
+from alerts.model import Severity, max_severity
+from alerts.rules.base import (
+    BaseRule,
+    Context,
+    Fire,
+    RuleSpec,
+    Signal,
+    Strict,
+    message_annotations,
+    message_labels,
+)
+from alerts.rules.registry import register
+
+_REASON_SEVERITY: dict[str, Severity] = {
+    "aggression": "critical",
+    "collective_action": "critical",
+    "accusation": "warning",
+    "outrage": "warning",
+    "repeated": "warning",
+    "rude_reply": "warning",
+}
+
+
+class ConflictConfig(Strict):
+    # Toxicity alone raises an alert at or above this.
+    min_toxicity: float = Field(0.8, ge=0.0, le=1.0)
+    severity_by_reason: dict[str, Severity] = _REASON_SEVERITY
+    toxic_severity: Severity = "critical"
+    # For reasons not in the table, and for conflict without reasons.
+    default_severity: Severity = "warning"
+    include_official: bool = False
+
+
+@register("conflict", ConflictConfig)
+class ConflictRule(BaseRule):
+    kind = "conflict"
+
+    def __init__(self, spec: RuleSpec, config: ConflictConfig) -> None:
+        super().__init__(spec)
+        self.config = config
+
+    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+        cfg = self.config
+        if msg.is_official and not cfg.include_official:
+            return []
+        toxic = msg.toxicity >= cfg.min_toxicity
+        if not (msg.conflict or toxic):
+            return []
+        levels: list[Severity] = [
+            cfg.severity_by_reason.get(r, cfg.default_severity) for r in msg.conflict_reasons
+        ]
+        if toxic:
+            levels.append(cfg.toxic_severity)
+        severity = max_severity(*(levels or [cfg.default_severity]))
+        reasons = sorted(set(msg.conflict_reasons) | ({"toxic"} if toxic else set()))
+        notes = message_annotations(msg) | {
+            "reasons": ",".join(reasons),
+            "toxicity": f"{msg.toxicity:.2f}",
+        }
+        return [
+            Fire(
+                subject=msg.id,
+                severity=self.severity(severity),
+                at=msg.created_at,
+                labels=message_labels(msg),
+                annotations=notes,
+                item_id=msg.id,
+                once=True,
+            )
+        ]
+
+    def severities(self) -> tuple[Severity, ...]:
+        if self.spec.severity:
+            return (self.spec.severity,)
+        found = {*self.config.severity_by_reason.values(), self.config.toxic_severity}
+        found.add(self.config.default_severity)
+        return tuple(sorted(found))

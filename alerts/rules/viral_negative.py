@@ -1,0 +1,86 @@
+"""viral_negative: a negative post whose reactions grow past a threshold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from alerts.message import Message
+from alerts.rules.base import (
+    BaseRule,
+    Context,
+    Fire,
+    RuleSpec,
+    Signal,
+    Strict,
+    message_annotations,
+    message_labels,
+)
+from alerts.rules.registry import register
+
+
+class Weights(Strict):
+    likes: float = 1.0
+    reposts: float = 5.0
+    comments: float = 3.0
+    views: float = 0.01
+
+
+class ViralNegativeConfig(Strict):
+    kinds: list[str] = Field(default_factory=lambda: ["post"])
+    sentiments: list[str] = Field(default_factory=lambda: ["negative"])
+    weights: Weights = Weights()
+    # Reach score = Σ weight × reaction; fires at threshold, critical at critical_at.
+    threshold: float = Field(300.0, gt=0)
+    critical_at: float | None = Field(1000.0, gt=0)
+    # Re-notify only when the score grew by this share since the last update.
+    update_step: float = Field(0.25, ge=0)
+
+
+@register("viral_negative", ViralNegativeConfig)
+class ViralNegativeRule(BaseRule):
+    kind = "viral_negative"
+
+    def __init__(self, spec: RuleSpec, config: ViralNegativeConfig) -> None:
+        super().__init__(spec)
+        self.config = config
+
+    def score(self, msg: Message) -> float:
+        w, r = self.config.weights, msg.reactions
+        return (
+            w.likes * r.likes + w.reposts * r.reposts + w.comments * r.comments + w.views * r.views
+        )
+
+    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+        cfg = self.config
+        if msg.is_official or msg.kind not in cfg.kinds or msg.sentiment not in cfg.sentiments:
+            return []
+        score = self.score(msg)
+        if score < cfg.threshold:
+            return []
+        active = ctx.active(self.name, msg.id)
+        if active is not None:
+            last = float(active.annotations.get("score", "0"))
+            if score < last * (1 + cfg.update_step):
+                return []
+        critical = cfg.critical_at is not None and score >= cfg.critical_at
+        r = msg.reactions
+        notes = message_annotations(msg) | {
+            "score": f"{score:.0f}",
+            "likes": str(r.likes),
+            "reposts": str(r.reposts),
+            "comments": str(r.comments),
+            "views": str(r.views),
+        }
+        return [
+            Fire(
+                subject=msg.id,
+                severity=self.severity("critical" if critical else "warning"),
+                at=msg.created_at,
+                labels=message_labels(msg),
+                annotations=notes,
+                item_id=msg.id,
+                once=True,
+            )
+        ]

@@ -1,0 +1,413 @@
+"""A local Telegram Bot API server (aiohttp) for tests and the demo.
+
+Methods: getMe, sendMessage, editMessageText, answerCallbackQuery, getUpdates (long polling).
+Test endpoints: POST /_test/press {chat_id, message_id, data[, from_id]} presses an inline
+button; GET /_test/messages and /_test/answers show what the bot did; POST /_test/fail
+{method, status, times[, retry_after]} makes the next calls fail; POST /_test/reset.
+
+    python -m streams.devstack.botapi --port 8081 --out FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+_ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+    "tg-spoiler", "span", "blockquote", "tg-emoji",
+}  # fmt: skip
+
+
+class _EntityCheck(HTMLParser):
+    """Telegram rejects unknown or unbalanced tags with «can't parse entities»."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED_TAGS:
+            self.error = self.error or f'unsupported start tag "{tag}"'
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = self.error or f'unmatched end tag "{tag}"'
+        else:
+            self.stack.pop()
+
+
+def html_error(text: str) -> str | None:
+    checker = _EntityCheck()
+    checker.feed(text)
+    checker.close()
+    if checker.error is None and checker.stack:
+        checker.error = f'unclosed tag "{checker.stack[-1]}"'
+    return checker.error
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+@dataclass
+class BotState:
+    out: Path | None
+    token: str | None
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    callbacks: set[str] = field(default_factory=set)
+    failures: dict[str, list[tuple[int, int | None]]] = field(default_factory=dict)
+    next_update: int = 1
+    next_message: int = 1
+    changed: asyncio.Event | None = None
+
+    def log(self, event: str, data: dict[str, Any]) -> None:
+        if self.out is None:
+            return
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        with self.out.open("a", encoding="utf-8") as fh:
+            fh.write(
+                json.dumps({"event": event, "at": time.time(), **data}, ensure_ascii=False) + "\n"
+            )
+
+
+def _markup(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    markup = json.loads(value) if isinstance(value, str) else value
+    if not isinstance(markup, dict):
+        raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if not button.get("text") or (
+                data is not None and not 1 <= len(str(data).encode()) <= 64
+            ):
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return markup
+
+
+def _text(params: dict[str, Any]) -> str:
+    text = str(params.get("text") or "")
+    if not text.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    if len(text) > 4096:
+        raise ApiError(400, "Bad Request: message is too long")
+    if params.get("parse_mode") == "HTML":
+        problem = html_error(text)
+        if problem:
+            raise ApiError(400, f"Bad Request: can't parse entities: {problem}")
+    return text
+
+
+def _chat(params: dict[str, Any]) -> int:
+    try:
+        return int(params["chat_id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ApiError(400, "Bad Request: chat not found") from exc
+
+
+def _buttons(markup: dict[str, Any] | None) -> set[str]:
+    rows = (markup or {}).get("inline_keyboard", [])
+    return {str(b["callback_data"]) for row in rows for b in row if "callback_data" in b}
+
+
+def create_app(out: Path | None = None, token: str | None = None) -> web.Application:
+    state = BotState(out, token)
+
+    async def on_startup(_: web.Application) -> None:
+        state.changed = asyncio.Event()
+
+    def notify() -> None:
+        if state.changed is not None:
+            state.changed.set()
+
+    async def get_me(params: dict[str, Any]) -> Any:
+        return {
+            "id": 100000001,
+            "is_bot": True,
+            "first_name": "МЦУ оповещения",
+            "username": "mcu_local_bot",
+        }
+
+    async def send_message(params: dict[str, Any]) -> Any:
+        chat_id, text, markup = _chat(params), _text(params), _markup(params.get("reply_markup"))
+        message_id = state.next_message
+        state.next_message += 1
+        record = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": text,
+            "parse_mode": params.get("parse_mode"),
+            "reply_markup": markup,
+            "date": int(time.time()),
+            "edits": 0,
+        }
+        state.messages[(chat_id, message_id)] = record
+        state.log("sendMessage", record)
+        return {
+            "message_id": message_id,
+            "date": record["date"],
+            "chat": {"id": chat_id, "type": "private"},
+            "text": text,
+        }
+
+    async def edit_message_text(params: dict[str, Any]) -> Any:
+        chat_id = _chat(params)
+        key = (chat_id, int(params.get("message_id") or 0))
+        if key not in state.messages:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        text, markup = _text(params), _markup(params.get("reply_markup"))
+        record = state.messages[key]
+        if record["text"] == text and record["reply_markup"] == markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        record.update(text=text, reply_markup=markup, edits=record["edits"] + 1)
+        state.log("editMessageText", record)
+        return {"message_id": key[1], "chat": {"id": chat_id, "type": "private"}, "text": text}
+
+    async def answer_callback_query(params: dict[str, Any]) -> Any:
+        ident = str(params.get("callback_query_id") or "")
+        if ident not in state.callbacks:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        answer = {
+            "callback_query_id": ident,
+            "text": params.get("text"),
+            "show_alert": bool(params.get("show_alert")),
+        }
+        state.answers.append(answer)
+        state.log("answerCallbackQuery", answer)
+        return True
+
+    async def get_updates(params: dict[str, Any]) -> Any:
+        offset = params.get("offset")
+        if offset is not None:
+            # Confirmed updates are forgotten, as in the real Bot API.
+            state.updates = [u for u in state.updates if u["update_id"] >= int(offset)]
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 50.0)
+        while not state.updates and time.monotonic() < deadline and state.changed is not None:
+            state.changed.clear()
+            try:
+                await asyncio.wait_for(state.changed.wait(), timeout=deadline - time.monotonic())
+            except TimeoutError:
+                break
+        limit = int(params.get("limit") or 100)
+        return state.updates[:limit]
+
+    methods = {
+        "getme": get_me,
+        "sendmessage": send_message,
+        "editmessagetext": edit_message_text,
+        "answercallbackquery": answer_callback_query,
+        "getupdates": get_updates,
+    }
+
+    async def bot_method(request: web.Request) -> web.Response:
+        if state.token is not None and request.match_info["token"] != state.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        name = request.match_info["method"].lower()
+        if name not in methods:
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        failures = state.failures.get(name)
+        if failures:
+            status, retry_after = failures.pop(0)
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": status,
+                "description": "injected failure",
+            }
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return web.json_response(body, status=status)
+        params: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                params.update(await request.json())
+            else:
+                params.update(dict(await request.post()))
+        try:
+            result = await methods[name](params)
+        except ApiError as exc:
+            return web.json_response(
+                {"ok": False, "error_code": exc.code, "description": exc.description},
+                status=exc.code,
+            )
+        return web.json_response({"ok": True, "result": result})
+
+    async def press(request: web.Request) -> web.Response:
+        data = await request.json()
+        key = (int(data["chat_id"]), int(data["message_id"]))
+        message = state.messages.get(key)
+        if message is None:
+            return web.json_response({"ok": False, "description": "no such message"}, status=404)
+        if str(data["data"]) not in _buttons(message["reply_markup"]):
+            return web.json_response(
+                {"ok": False, "description": "no such button on the message"}, status=400
+            )
+        user_id = int(data.get("from_id") or key[0])
+        update_id = state.next_update
+        state.next_update += 1
+        callback_id = f"cb{update_id}"
+        state.callbacks.add(callback_id)
+        update = {
+            "update_id": update_id,
+            "callback_query": {
+                "id": callback_id,
+                "from": {
+                    "id": user_id,
+                    "is_bot": False,
+                    "first_name": data.get("from_name", "Тест"),
+                },
+                "message": {
+                    "message_id": key[1],
+                    "chat": {"id": key[0], "type": "private"},
+                    "date": message["date"],
+                    "text": message["text"],
+                },
+                "chat_instance": str(key[0]),
+                "data": str(data["data"]),
+            },
+        }
+        state.updates.append(update)
+        state.log("press", update)
+        notify()
+        return web.json_response(
+            {"ok": True, "update_id": update_id, "callback_query_id": callback_id}
+        )
+
+    async def messages(_: web.Request) -> web.Response:
+        ordered = sorted(state.messages.values(), key=lambda m: m["message_id"])
+        return web.json_response({"ok": True, "messages": ordered})
+
+    async def answers(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "answers": state.answers})
+
+    async def fail(request: web.Request) -> web.Response:
+        data = await request.json()
+        name = str(data["method"]).lower()
+        entry = (int(data.get("status", 502)), data.get("retry_after"))
+        state.failures.setdefault(name, []).extend([entry] * int(data.get("times", 1)))
+        return web.json_response({"ok": True})
+
+    async def reset(_: web.Request) -> web.Response:
+        state.messages.clear()
+        state.updates.clear()
+        state.answers.clear()
+        state.failures.clear()
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.on_startup.append(on_startup)
+    app.router.add_route("*", "/bot{token}/{method}", bot_method)
+    app.router.add_post("/_test/press", press)
+    app.router.add_get("/_test/messages", messages)
+    app.router.add_get("/_test/answers", answers)
+    app.router.add_post("/_test/fail", fail)
+    app.router.add_post("/_test/reset", reset)
+    return app
+
+
+class BotApiServer:
+    """Runs the app in its own thread and loop, so sync and async tests can share it."""
+
+    def __init__(
+        self,
+        out: Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str | None = None,
+    ) -> None:
+        self.out, self.host, self.port, self.token = out, host, port, token
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> BotApiServer:
+        self._thread = threading.Thread(target=self._run, name="botapi", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10) or self._error is not None:
+            raise RuntimeError(f"Bot API server did not start: {self._error}")
+        return self
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._serve())
+        except BaseException as exc:  # reported to start()
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        loop.run_forever()
+        loop.run_until_complete(self._runner.cleanup() if self._runner else asyncio.sleep(0))
+        loop.close()
+
+    async def _serve(self) -> None:
+        self._runner = web.AppRunner(create_app(self.out, self.token))
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop = None
+
+    def __enter__(self) -> BotApiServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Локальный Telegram Bot API для тестов и демонстрации"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument(
+        "--out", type=Path, default=None, help="журнал JSON Lines: сообщения, правки, нажатия"
+    )
+    parser.add_argument(
+        "--token", default=None, help="принимать только этот токен (по умолчанию любой)"
+    )
+    args = parser.parse_args(argv)
+    print(f"Bot API слушает {args.host}:{args.port}", flush=True)
+    web.run_app(create_app(args.out, args.token), host=args.host, port=args.port, print=None)
+
+
+if __name__ == "__main__":
+    main()
