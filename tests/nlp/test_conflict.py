@@ -1,0 +1,29 @@
+import pytest
+
+CASES = [
+    ("Если к пятнице не дадут воду, придём к администрации и разберёмся лично", ["aggression"]),
+    ("ДОКОЛЕ это будет продолжаться?! Беспредел!!!", ["outrage"]),
+    ("Чиновники опять всё украли, дорогу сделали только на бумаге", ["accusation"]),
+    ("Пишу уже третий раз про сломанный фонарь у подъезда", ["repeated"]),
+    ("Соседи, давайте соберём подписи и напишем губернатору про свалку", ["collective_action"]),
+    ("Если ничего не изменится, обратимся в прокуратуру", ["collective_action"]),
+    ("Подскажите, когда откроется каток", []),
+    ("Спасибо за новые лавочки во дворе!!!", []),
+    ("Прошу отремонтировать лестницу в подъезде", []),
+]
+
+
+@pytest.mark.parametrize(("text", "reasons"), CASES)
+def test_conflict_reasons(tag, text: str, reasons: list[str]) -> None:
+    nlp = tag(text)
+    for reason in reasons:
+        assert reason in nlp["conflict_reasons"]
+    assert nlp["conflict"] is bool(reasons)
+    if not reasons:
+        assert nlp["conflict_reasons"] == []
+
+
+def test_rude_reply_is_a_conflict(tag) -> None:
+    nlp = tag("Не ваше дело, когда починят. Ждите.", "reply")
+    assert nlp["conflict_reasons"] == ["rude_reply"]
+    assert nlp["conflict"] is True
