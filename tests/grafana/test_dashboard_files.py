@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,6 +12,7 @@ import yaml
 from prometheus_client import CollectorRegistry
 
 from streams.metrics import Metrics
+from tests.grafana.support import GRAFANA
 
 ROOT = Path(__file__).resolve().parents[2] / "grafana"
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -21,15 +20,7 @@ CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 EXTERNAL = {"up", "process_resident_memory_bytes", "process_cpu_seconds_total"}
 
 
-def load_build() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("grafana_build", ROOT / "build.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BUILD = load_build()
+BUILD = GRAFANA
 FILES = sorted((ROOT / "dashboards").glob("*.json"))
 
 

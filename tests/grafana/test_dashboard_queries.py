@@ -3,29 +3,19 @@ scraping a metrics endpoint fed with sample traffic: each parses and returns fin
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import math
 import random
-import shutil
-import socket
-import subprocess
 import threading
 import time
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
 
 from reports.ratings import DepartmentRating
 from streams.metrics import SOURCES, Metrics, start_metrics_server
+from tests.grafana.support import PROMETHEUS, api, evaluate, has_data, panel_queries, prometheus
 
-PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
-ROOT = Path(__file__).resolve().parents[2] / "grafana"
 CATEGORIES = ["ЖКХ", "Дороги", "Благоустройство", "Образование", "Транспорт"]
 DEPARTMENTS = ["Комитет ЖКХ", "Отдел архитектуры", "Комитет по образованию"]
 RULES = [("conflict", "critical"), ("overdue", "warning"), ("spike", "warning")]
@@ -33,23 +23,6 @@ RULES = [("conflict", "critical"), ("overdue", "warning"), ("spike", "warning")]
 pytestmark = pytest.mark.skipif(
     not Path(PROMETHEUS).exists(), reason="нужен Prometheus: apt-get install prometheus"
 )
-
-
-def load_build() -> Any:
-    spec = importlib.util.spec_from_file_location("grafana_build", ROOT / "build.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BUILD = load_build()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def feed(metrics: Metrics, stop: threading.Event) -> None:
@@ -125,86 +98,26 @@ def worker() -> Iterator[int]:
     server.shutdown()
 
 
-def api(base: str, path: str, **params: str) -> dict[str, Any]:
-    url = f"{base}{path}?{urllib.parse.urlencode(params)}"
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return dict(json.load(resp))
-    except urllib.error.HTTPError as err:
-        return dict(json.load(err))
-
-
 @pytest.fixture(scope="module")
-def prometheus(worker: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("prometheus")
-    port = free_port()
-    config = home / "prometheus.yml"
-    config.write_text(
-        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-        "scrape_configs:\n  - job_name: mcu-worker\n    static_configs:\n"
-        f"      - targets: ['127.0.0.1:{worker}']\n"
-    )
-    log = (home / "prometheus.log").open("w")
-    proc = subprocess.Popen(
-        [
-            PROMETHEUS,
-            f"--config.file={config}",
-            f"--storage.tsdb.path={home / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (home / "prometheus.log").read_text()[-2000:]
-            try:
-                samples = api(
-                    base, "/api/v1/query", query='count_over_time(up{job="mcu-worker"}[1m])'
-                )
-                result = samples.get("data", {}).get("result", [])
-                if result and float(result[0]["value"][1]) >= 6:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail("Prometheus не собрал метрики за 60 с")
+def prometheus_url(worker: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with prometheus(worker, tmp_path_factory.mktemp("prometheus")) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
-def all_queries() -> list[tuple[str, str, str, str]]:
-    out = []
-    for path in sorted((ROOT / "dashboards").glob("*.json")):
-        board = json.loads(path.read_text(encoding="utf-8"))
-        out += [(board["title"], *q) for q in BUILD.queries(board)]
-    return out
-
-
-QUERIES = all_queries()
+QUERIES = panel_queries()
 
 
 @pytest.mark.parametrize(
     ("board", "panel", "ref", "expr"), QUERIES, ids=[f"{q[1]}#{q[2]}" for q in QUERIES]
 )
 def test_panel_query_returns_data(
-    prometheus: str, board: str, panel: str, ref: str, expr: str
+    prometheus_url: str, board: str, panel: str, ref: str, expr: str
 ) -> None:
-    query = BUILD.expand(expr, rate_interval="5s", range_="1h")
-    resp = api(prometheus, "/api/v1/query", query=query)
-    assert resp["status"] == "success", f"{board} / {panel}: {resp.get('error')}"
-    result = resp["data"]["result"]
-    assert result, f"{board} / {panel}: нет данных для {query}"
-    values = [float(r["value"][1]) for r in result]
-    assert any(math.isfinite(v) for v in values), f"{board} / {panel}: {values}"
+    error, values = evaluate(prometheus_url, expr, rate_interval="5s", range_="1h")
+    assert not error, f"{board} / {panel}: {error}"
+    assert has_data(values), f"{board} / {panel}: нет данных ({values}) для {expr}"
 
 
-def test_a_broken_query_is_reported(prometheus: str) -> None:
-    resp = api(prometheus, "/api/v1/query", query="sum by (department (mcu_open_items)")
+def test_a_broken_query_is_reported(prometheus_url: str) -> None:
+    resp = api(prometheus_url, "/api/v1/query", query="sum by (department (mcu_open_items)")
     assert resp["status"] == "error"
