@@ -188,6 +188,10 @@ class PersonNamer:
                 and tokens[last + 2].text == "."
             ):
                 last += 2
+            while last + 1 < len(tokens) and last - index < 2 and self._name_part(tokens[last + 1]):
+                last += 1
+            while first > 0 and index - first < 2 and self._name_part(tokens[first - 1]):
+                first -= 1
             return first, last
         after = tokens[index + 1] if index + 1 < len(tokens) else None
         if (
@@ -203,6 +207,11 @@ class PersonNamer:
                 first = index - 1
             return first, last
         return None
+
+    def _name_part(self, token: Token) -> bool:
+        return token.text[:1].isupper() and (
+            bool(PATRONYMIC.search(token.text)) or self.morph.is_first_name(token.text)
+        )
 
     def _surname_like(self, token: Token) -> bool:
         return (
