@@ -1,4 +1,4 @@
-"""Street addresses: «на ул. Советской у д. 12» → «улица Советская, 12»; known streets need no type word."""
+"""Street addresses: «на ул. Советской у д. 12» → «улица Советская, 12»; known streets too."""
 
 from __future__ import annotations
 
@@ -20,10 +20,49 @@ UNIT_WORDS = re.compile(
     r"декабр|маршрут|автобус|класс|групп|тыс|млн|семе|жител|квартал)",
     re.IGNORECASE,
 )
-BEFORE_STREET = {"на", "по", "с", "со", "у", "в", "во", "за", "около", "возле", "напротив", "до",
-                 "от", "к", "ко", "угол", "углу", "и", "между", "через", "вдоль", "район", "районе",
-                 "района", "жители", "жителей", "перекресток", "перекрестке", "пересечении"}
-NOT_BEFORE_STREET = {"день", "дня", "дню", "днём", "днем", "имени", "им", "памяти", "товарищ", "тов"}
+BEFORE_STREET = {
+    "на",
+    "по",
+    "с",
+    "со",
+    "у",
+    "в",
+    "во",
+    "за",
+    "около",
+    "возле",
+    "напротив",
+    "до",
+    "от",
+    "к",
+    "ко",
+    "угол",
+    "углу",
+    "и",
+    "между",
+    "через",
+    "вдоль",
+    "район",
+    "районе",
+    "района",
+    "жители",
+    "жителей",
+    "перекресток",
+    "перекрестке",
+    "пересечении",
+}
+NOT_BEFORE_STREET = {
+    "день",
+    "дня",
+    "дню",
+    "днём",
+    "днем",
+    "имени",
+    "им",
+    "памяти",
+    "товарищ",
+    "тов",
+}
 FEMININE = {"улица", "площадь", "набережная"}
 NEUTER = {"шоссе"}
 
@@ -109,7 +148,7 @@ class AddressFinder:
         for token in tokens[start : start + 3]:
             if token.sent != tokens[index].sent and not abbreviated:
                 break
-            if token.text[:1].isupper() and token.text.isalpha() or (
+            if (token.text[:1].isupper() and token.text.isalpha()) or (
                 names and token.text[:1].isupper() and "-" in token.text
             ):
                 names.append(token)
@@ -135,7 +174,7 @@ class AddressFinder:
         gender = "femn" if kind in FEMININE else "neut" if kind in NEUTER else "masc"
         words = []
         for token in names:
-            if token.pos == "ADJ" or self.morph.is_adjective(token.text) and len(names) == 1:
+            if token.pos == "ADJ" or (self.morph.is_adjective(token.text) and len(names) == 1):
                 words.append(self.morph.nominative(token.text, gender, "ADJF"))
             else:
                 words.append(token.text)
@@ -150,9 +189,14 @@ class AddressFinder:
                 continue
             size = len(known.name)
             window = tokens[start : start + size]
-            if len(window) == size and all(
-                _word_in(token, variants) for token, variants in zip(window, known.name, strict=True)
-            ) and (best is None or size > len(best[0].name)):
+            if (
+                len(window) == size
+                and all(
+                    _word_in(token, variants)
+                    for token, variants in zip(window, known.name, strict=True)
+                )
+                and (best is None or size > len(best[0].name))
+            ):
                 best = (known, size)
         return best
 
@@ -228,8 +272,11 @@ def _number_at(tokens: Sequence[Token], index: int) -> str | None:
         return None
     number = tokens[index].text.rstrip(",")
     after = index + 1
-    if (after < len(tokens) and LETTER.match(tokens[after].text)
-            and tokens[after].start == tokens[index].stop):
+    if (
+        after < len(tokens)
+        and LETTER.match(tokens[after].text)
+        and tokens[after].start == tokens[index].stop
+    ):
         number += tokens[after].text.lower()
         after += 1
     if after < len(tokens) and (
@@ -249,8 +296,14 @@ def _house_nearby(tokens: Sequence[Token], street: Street, alone: bool) -> str |
         candidates = [index + 1, index + 2, index - 1]
         for position in candidates:
             if 0 <= position < len(tokens) and tokens[position].sent == token.sent:
-                number = _number_at(tokens, position) if position > index else (
-                    tokens[position].text.rstrip(",") if HOUSE.match(tokens[position].text) else None
+                number = (
+                    _number_at(tokens, position)
+                    if position > index
+                    else (
+                        tokens[position].text.rstrip(",")
+                        if HOUSE.match(tokens[position].text)
+                        else None
+                    )
                 )
                 if number is not None:
                     distance = min(abs(index - street.first), abs(index - street.last))

@@ -15,7 +15,9 @@ LOCATIVE = {"у", "возле", "около", "напротив", "рядом", 
 def located(words: Sequence[Word], start: int) -> bool:
     """«у школы», «возле ЦРБ»: the word only says where, not what the message is about."""
     before = [word.lemma for word in words[max(0, start - 2) : start]]
-    return bool(before) and (before[-1] in LOCATIVE or before[0] in LOCATIVE and before[-1] == "с")
+    if not before:
+        return False
+    return before[-1] in LOCATIVE or (before[0] in LOCATIVE and before[-1] == "с")
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,10 +54,10 @@ class ConflictDetector:
         if toxicity.threat >= 1.0:
             reasons.append("aggression")
         swearing = toxicity.obscene > 0 or toxicity.insult >= 1.0
-        if self.outrage.score(words) >= 1.0 or not positive and (swearing or self._shouts(text)):
+        if self.outrage.score(words) >= 1.0 or (not positive and (swearing or self._shouts(text))):
             reasons.append("outrage")
         named = people > 0 or self.officials.score(words) > 0
-        if self.accusation.score(words) >= 1.0 or named and self.light.score(words) >= 1.0:
+        if self.accusation.score(words) >= 1.0 or (named and self.light.score(words) >= 1.0):
             reasons.append("accusation")
         if self.repeated.score(words) >= 1.0:
             reasons.append("repeated")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
 from nlp.addresses import Street
 from nlp.analysis import Analysis, Entity, Token
 from nlp.config import TaggerConfig
@@ -18,7 +19,7 @@ NUMBER_SIGNS = {"№", "n", "номер"}
 
 
 class EntityFinder:
-    """PER, LOC and ORG with normal forms as the guide wants them («улица Ленина», «Соболева А.А.»)."""
+    """PER, LOC and ORG with the guide's normal forms («улица Ленина», «Соболева А.А.»)."""
 
     def __init__(self, config: TaggerConfig, morph: Morphology, people: PersonNamer) -> None:
         self.morph = morph
@@ -35,15 +36,23 @@ class EntityFinder:
         found.extend(self._typed_organisations(analysis))
         found.extend(self._gazetteer(analysis, self.organisations, "ORG", found))
         for kind, first, last in _merged_spans(analysis):
-            merged = kind == "ORG" and any(span.first == first and span.last < last
-                                           for span in analysis.spans)
+            merged = kind == "ORG" and any(
+                span.first == first and span.last < last for span in analysis.spans
+            )
             if merged and not any(entity.overlaps(first, last) for entity in found):
                 entity = self._from_ner(analysis, kind, first, last)
                 if entity is not None:
                     found.append(entity)
         for street in streets:
-            found.append(Entity("LOC", _text(text, tokens, street.first, street.last),
-                                street.normal, street.first, street.last))
+            found.append(
+                Entity(
+                    "LOC",
+                    _text(text, tokens, street.first, street.last),
+                    street.normal,
+                    street.first,
+                    street.last,
+                )
+            )
         found.extend(self._gazetteer(analysis, self.places, "LOC", found))
         found.extend(self.people.find(analysis, [(e.first, e.last) for e in found]))
         for kind, first, last in _merged_spans(analysis):
@@ -59,9 +68,13 @@ class EntityFinder:
     def _common_words(self, part: Sequence[Token]) -> bool:
         """Sentence-initial or shouted common nouns («Горку», «ПОЛИГОН») are not names."""
         words = [token for token in part if token.is_word]
-        if not words or len(words) != len(part) and not any(t.text in QUOTES_OPEN for t in part):
-            return not words or any(not t.is_word and t.text not in {"-", ".", ","} and
-                                    t.text not in QUOTES_OPEN | QUOTES_CLOSE for t in part)
+        if not words or (len(words) != len(part) and not any(t.text in QUOTES_OPEN for t in part)):
+            return not words or any(
+                not t.is_word
+                and t.text not in {"-", ".", ","}
+                and t.text not in QUOTES_OPEN | QUOTES_CLOSE
+                for t in part
+            )
         if len(words) > 1 and not all(token.text.isupper() for token in words):
             return False
         token = words[0]
@@ -86,8 +99,11 @@ class EntityFinder:
             if any(entity.overlaps(first, last) for entity in (*taken, *result)):
                 continue
             normal = hit.term.label
-            result.append(Entity(kind, _text(analysis.text, analysis.tokens, first, last),
-                                 normal, first, last))
+            result.append(
+                Entity(
+                    kind, _text(analysis.text, analysis.tokens, first, last), normal, first, last
+                )
+            )
         return result
 
     def _typed_organisations(self, analysis: Analysis) -> list[Entity]:
@@ -101,12 +117,20 @@ class EntityFinder:
             if any(entity.overlaps(first, last) for entity in result):
                 continue
             name, stop = _name_after(tokens, last + 1, kind.isupper())
-            if name is None and not kind.isupper() and first > 0 and NUMBER.match(tokens[first - 1].text):
+            if (
+                name is None
+                and not kind.isupper()
+                and first > 0
+                and NUMBER.match(tokens[first - 1].text)
+            ):
                 name, stop, first = f"№{tokens[first - 1].text}", last, first - 1
             if name is None:
                 continue
-            result.append(Entity("ORG", _text(analysis.text, tokens, first, stop),
-                                 f"{kind} {name}", first, stop))
+            result.append(
+                Entity(
+                    "ORG", _text(analysis.text, tokens, first, stop), f"{kind} {name}", first, stop
+                )
+            )
         return result
 
     def _from_ner(self, analysis: Analysis, kind: str, first: int, last: int) -> Entity | None:
@@ -114,8 +138,11 @@ class EntityFinder:
         text = _text(analysis.text, tokens, first, last)
         if kind == "PER":
             return self.people.from_span(analysis, first, last)
-        part = [token for token in tokens[first : last + 1] if token.text not in QUOTES_OPEN
-                and token.text not in QUOTES_CLOSE]
+        part = [
+            token
+            for token in tokens[first : last + 1]
+            if token.text not in QUOTES_OPEN and token.text not in QUOTES_CLOSE
+        ]
         if not part:
             return None
         if kind == "ORG":

@@ -55,7 +55,8 @@ def evaluate(
         category_hits += labels["category"] == nlp["category"]
         for name in {labels["category"], nlp["category"]}:
             categories.setdefault(name, Counts()).add(
-                {0} if labels["category"] == name else set(), {0} if nlp["category"] == name else set()
+                {0} if labels["category"] == name else set(),
+                {0} if nlp["category"] == name else set(),
             )
         sentiment_hits += labels["sentiment"] == nlp["sentiment"]
         for name in BINARY:

@@ -37,11 +37,15 @@ class IntentReader:
         self.threshold = config.threshold("complaint_min_score", 1.0)
 
     def read(
-        self, analysis: Analysis, words: Sequence[Word], negative: float, positive: float,
+        self,
+        analysis: Analysis,
+        words: Sequence[Word],
+        negative: float,
+        positive: float,
         conflict: bool,
     ) -> IntentGuess:
         score = self.complaint.score(words)
-        complaint = conflict or score >= self.threshold and score + negative > positive
+        complaint = conflict or (score >= self.threshold and score + negative > positive)
         return IntentGuess(complaint, self._asks(analysis, words), score)
 
     def _asks(self, analysis: Analysis, words: Sequence[Word]) -> bool:
@@ -61,7 +65,7 @@ class IntentReader:
             for hit in self.starts.hits(words)
             if hit.start in first and hit.term.weight >= 1.0
         }
-        for sent in _sentences(analysis):
-            if QUESTION_MARK.search(sent[1]):
-                asked.add(sent[0])
+        for number, sentence in _sentences(analysis):
+            if QUESTION_MARK.search(sentence):
+                asked.add(number)
         return bool(asked - rhetorical)

@@ -1,4 +1,4 @@
-"""JSONL in, JSONL out: one output line per input line, in order; bad lines come back with `error`."""
+"""JSONL in, JSONL out: a line per line, in order; bad lines come back with `error`."""
 
 from __future__ import annotations
 
@@ -32,9 +32,7 @@ def _item(message: dict[str, Any]) -> TextItem:
     return TextItem(message["text"], kind if isinstance(kind, str) and kind in KINDS else "post")
 
 
-def tag_lines(
-    lines: Iterable[str | bytes], tagger: Tagger, batch_size: int = 64
-) -> Iterator[str]:
+def tag_lines(lines: Iterable[str | bytes], tagger: Tagger, batch_size: int = 64) -> Iterator[str]:
     """Tags JSONL messages in batches; each output line is the input object plus `nlp`."""
     batch: list[tuple[dict[str, Any] | None, dict[str, Any] | None]] = []
     for line in lines:

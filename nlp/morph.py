@@ -62,7 +62,7 @@ class Morphology:
         return any("Name" in parse.tag and parse.score >= 0.05 for parse in self.parses(word)[:4])
 
     def _nominative(self, word: str, gender: str = "", want: str = "") -> str:
-        """Nominative singular of `word`; `want` picks the parse by a grammeme (Surn, Name, ADJF)."""
+        """Nominative singular of `word`; `want` picks the parse by a grammeme (Surn, ADJF)."""
         parses = self.parses(word)
         if want:
             parses = [parse for parse in parses if want in parse.tag] or parses
@@ -72,7 +72,7 @@ class Morphology:
                 grams.add(gender)
             elif parse.tag.gender in {"masc", "femn", "neut"} and "Surn" in parse.tag:
                 grams.add(str(parse.tag.gender))
-            # natasha's MorphForm.inflect takes UD grams; the OpenCorpora ones go to pymorphy2 itself.
+            # natasha's MorphForm.inflect takes UD grams; OpenCorpora ones go to pymorphy2.
             inflected = Parse.inflect(parse, grams)
             if inflected is not None:
                 return restore_case(str(inflected.word), word)

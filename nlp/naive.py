@@ -1,4 +1,4 @@
-"""natasha's documented per-document pipeline: the baseline that `mcu bench nlp` compares against."""
+"""natasha's documented per-document pipeline: the baseline of `mcu bench nlp`."""
 
 from __future__ import annotations
 

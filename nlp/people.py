@@ -160,7 +160,6 @@ class PersonNamer:
         found: list[Entity] = []
         index = 0
         while index < len(tokens):
-            token = tokens[index]
             span = self._span_at(tokens, index)
             if span is not None and not any(a <= span[1] and span[0] <= b for a, b in taken):
                 person = self.parse(tokens[span[0] : span[1] + 1])
@@ -232,8 +231,7 @@ def surname_forms(official: Official) -> frozenset[str]:
         return frozenset({key, base + "ой", base + "у", base + "ою"})
     if female:
         return frozenset({key})
+    endings: tuple[str, ...] = ("", "а", "у", "ом", "ем", "е", "ы")
     if key.endswith(("ов", "ев", "ин", "ын", "ёв")):
         endings = ("", "а", "у", "ым", "е", "ы", "ых", "ыми")
-    else:
-        endings = ("", "а", "у", "ом", "ем", "е", "ы")
     return frozenset(key + ending for ending in endings)

@@ -32,7 +32,13 @@ class SentimentScorer:
         return Polarity(positive, negative, sarcasm)
 
     def label(
-        self, polarity: Polarity, *, toxic: bool, conflict: bool, complaint: bool, reply: bool,
+        self,
+        polarity: Polarity,
+        *,
+        toxic: bool,
+        conflict: bool,
+        complaint: bool,
+        reply: bool,
         rude: bool,
     ) -> str:
         if reply:

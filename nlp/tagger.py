@@ -101,8 +101,12 @@ class Tagger:
         )
         complaint = intent.complaint and not reply
         sentiment = self.sentiment.label(
-            polarity, toxic=toxicity.toxic, conflict=conflict.conflict, complaint=complaint,
-            reply=reply, rude=rude,
+            polarity,
+            toxic=toxicity.toxic,
+            conflict=conflict.conflict,
+            complaint=complaint,
+            reply=reply,
+            rude=rude,
         )
         return Tagging(
             lemmas=analysis.lemmas,

@@ -28,7 +28,9 @@ def _tagger(config_dir: Path | None, batch_size: int = 64) -> Any:
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="Каталог с YAML-файлами, заменяющими поставляемые в nlp/lexicons."),
+    typer.Option(
+        "--config", help="Каталог с YAML-файлами, заменяющими поставляемые в nlp/lexicons."
+    ),
 ]
 
 
@@ -92,7 +94,9 @@ def _print_metrics(metrics: dict[str, Any]) -> None:
 
 def evaluate_command(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Размеченный JSONL")],
-    as_json: Annotated[bool, typer.Option("--json", help="Один JSON-объект со всеми метриками")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Один JSON-объект со всеми метриками")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Сравнивает разметку тэггера с эталоном: P/R/F1 по полям, macro-F1 категории."""
@@ -133,11 +137,17 @@ def bench_nlp(
     items = [items[index % len(items)] for index in range(n)]
     result = bench(items, batch_size=batch_size)
     if as_json:
-        typer.echo(json.dumps({
-            "messages": result.messages, "tagger_rate": round(result.tagger_rate, 1),
-            "naive_rate": round(result.naive_rate, 1), "ratio": round(result.ratio, 2),
-            "peak_rss_mib": round(result.peak_rss_mib, 1),
-        }))
+        typer.echo(
+            json.dumps(
+                {
+                    "messages": result.messages,
+                    "tagger_rate": round(result.tagger_rate, 1),
+                    "naive_rate": round(result.naive_rate, 1),
+                    "ratio": round(result.ratio, 2),
+                    "peak_rss_mib": round(result.peak_rss_mib, 1),
+                }
+            )
+        )
         return
     typer.echo(f"Сообщений: {result.messages}")
     typer.echo(f"Тэггер проекта (пакетами по {batch_size}): {result.tagger_rate:.1f} сообщ./с")

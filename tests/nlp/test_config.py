@@ -29,9 +29,14 @@ def test_roster_and_keywords_are_configuration(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["roster: [{surname: Иванов}]\n", "unknown_key: 1\n", "patterns:\n  obscene: ['(']\n", "a: [\n"],
+    [
+        "roster: [{surname: Иванов}]\n",
+        "unknown_key: 1\n",
+        "patterns:\n  obscene: ['(']\n",
+        "a: [\n",
+    ],
 )
 def test_bad_config_names_the_file(tmp_path: Path, content: str) -> None:
     (tmp_path / "bad.yaml").write_text(content, encoding="utf-8")
-    with pytest.raises(ConfigError, match="bad.yaml"):
+    with pytest.raises(ConfigError, match=r"bad\.yaml"):
         load_config(tmp_path)

@@ -8,10 +8,18 @@ from nlp.evaluate import evaluate
 from streams.cli import nlp as nlp_cli
 
 GOLD = {
-    "category": "roads", "sentiment": "negative", "toxic": False, "conflict": True,
-    "conflict_reasons": ["repeated"], "is_complaint": True, "is_question": False,
+    "category": "roads",
+    "sentiment": "negative",
+    "toxic": False,
+    "conflict": True,
+    "conflict_reasons": ["repeated"],
+    "is_complaint": True,
+    "is_question": False,
     "entities": [{"type": "LOC", "normal": "улица Кирова"}],
-    "addresses": ["улица Кирова, 5"], "officials": [], "formal_reply": None, "rude_reply": None,
+    "addresses": ["улица Кирова, 5"],
+    "officials": [],
+    "formal_reply": None,
+    "rude_reply": None,
 }
 
 
@@ -24,8 +32,13 @@ def test_perfect_prediction_scores_one() -> None:
 
 
 def test_errors_lower_the_scores() -> None:
-    wrong = {**GOLD, "category": "housing", "conflict": False, "conflict_reasons": [],
-             "entities": [{"type": "LOC", "normal": "улица Ленина"}]}
+    wrong = {
+        **GOLD,
+        "category": "housing",
+        "conflict": False,
+        "conflict_reasons": [],
+        "entities": [{"type": "LOC", "normal": "улица Ленина"}],
+    }
     metrics = evaluate([GOLD, GOLD], [GOLD, wrong])
     assert metrics["category"]["accuracy"] == 0.5
     assert metrics["category"]["per_category"]["housing"]["precision"] == 0.0
@@ -42,8 +55,12 @@ def test_entities_compare_by_normal_form_ignoring_yo() -> None:
 
 def test_mcu_eval_json(tmp_path: Path) -> None:
     path = tmp_path / "labelled.jsonl"
-    record = {"id": "t:1", "kind": "comment", "text": "Пишу уже третий раз про яму на улице Кирова, 5",
-              "labels": GOLD}
+    record = {
+        "id": "t:1",
+        "kind": "comment",
+        "text": "Пишу уже третий раз про яму на улице Кирова, 5",
+        "labels": GOLD,
+    }
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     app = typer.Typer()
     nlp_cli.register(app)

@@ -23,8 +23,11 @@ def test_terms(term: str, lemmas: tuple[str, ...], hit: bool) -> None:
 
 
 def test_gap_stays_inside_a_sentence() -> None:
-    words = [Word("администрация", "администрация", 0, 0), Word("не", "не", 1, 1),
-             Word("делать", "делать", 1, 2)]
+    words = [
+        Word("администрация", "администрация", 0, 0),
+        Word("не", "не", 1, 1),
+        Word("делать", "делать", 1, 2),
+    ]
     assert Lexicon.build({"администрация ... не делать": 1.0}).hits(words) == []
 
 
