@@ -49,6 +49,8 @@ class WorkerSettings(BaseModel):
     app_id: str = "mcu-monitor"
     web_port: int = 6066
     metrics_port: int = 9108
+    # 0.0.0.0 in containers, so Prometheus in another container can scrape.
+    metrics_addr: str = "127.0.0.1"
     data_dir: Path = Path(".devstack/worker")
     tag_batch_size: int = 64
     tag_batch_timeout: float = 0.5

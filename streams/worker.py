@@ -22,7 +22,9 @@ def run(settings: Settings | None = None, loglevel: str = "INFO") -> None:
         settings.kafka.replicas,
     )
     ctx = create_app(settings)
-    start_metrics_server(ctx.metrics.registry, settings.worker.metrics_port)
+    start_metrics_server(
+        ctx.metrics.registry, settings.worker.metrics_port, addr=settings.worker.metrics_addr
+    )
     worker = Worker(ctx.app, loglevel=loglevel, quiet=True)
     worker.execute_from_commandline()
 

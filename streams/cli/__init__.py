@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from streams.cli import devstack, nlp, pipeline
+from streams.cli import devstack, nlp, pipeline, reports
 
 app = typer.Typer(
     name="mcu",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(devstack.app, name="devstack")
 pipeline.register(app)
 nlp.register(app)
+reports.register(app)
 
 
 def main() -> None:
