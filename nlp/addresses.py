@@ -108,6 +108,10 @@ class AddressFinder:
             )
             adjective = any(morph.is_adjective(word) for word in name.split())
             self.known.append(_Known(street, kind, words, adjective))
+        self._by_first: dict[str, list[_Known]] = {}
+        for known in self.known:
+            for variant in known.name[0]:
+                self._by_first.setdefault(variant, []).append(known)
 
     def find(self, analysis: Analysis) -> list[Street]:
         tokens = analysis.tokens
@@ -183,20 +187,23 @@ class AddressFinder:
     def _match_known(
         self, tokens: Sequence[Token], start: int, kind: str | None = None
     ) -> tuple[_Known, int] | None:
+        token = tokens[start]
+        candidates = {
+            id(known): known
+            for key in (token.text.lower().replace("ё", "е"), token.lemma)
+            for known in self._by_first.get(key, ())
+        }
         best: tuple[_Known, int] | None = None
-        for known in self.known:
+        for known in candidates.values():
             if kind is not None and known.kind != kind:
                 continue
             size = len(known.name)
             window = tokens[start : start + size]
-            if (
-                len(window) == size
-                and all(
-                    _word_in(token, variants)
-                    for token, variants in zip(window, known.name, strict=True)
-                )
-                and (best is None or size > len(best[0].name))
-            ):
+            matches = len(window) == size and all(
+                _word_in(token, variants)
+                for token, variants in zip(window, known.name, strict=True)
+            )
+            if matches and (best is None or size > len(best[0].name)):
                 best = (known, size)
         return best
 

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
-from nlp.lexicon import Lexicon, Normaliser, Word
+from nlp.scan import Scan
 from nlp.toxicity import ToxicityGuess
+
+LEXICONS = (
+    "outrage",
+    "accusation",
+    "accusation_light",
+    "officials",
+    "repeated",
+    "collective_action",
+    "authority",
+    "appeal",
+)
 
 REASONS = ("aggression", "outrage", "accusation", "repeated", "collective_action", "rude_reply")
 EXCLAMATIONS = re.compile(r"[!?]*![!?]*!+[!?]*!")
@@ -25,15 +35,7 @@ class ConflictGuess:
 
 
 class ConflictDetector:
-    def __init__(self, config: TaggerConfig, normalise: Normaliser) -> None:
-        self.outrage = Lexicon.build(config.lexicon("outrage"), normalise)
-        self.accusation = Lexicon.build(config.lexicon("accusation"), normalise)
-        self.repeated = Lexicon.build(config.lexicon("repeated"), normalise)
-        self.collective = Lexicon.build(config.lexicon("collective_action"), normalise)
-        self.authority = Lexicon.build(config.lexicon("authority"), normalise)
-        self.appeal = Lexicon.build(config.lexicon("appeal"), normalise)
-        self.light = Lexicon.build(config.lexicon("accusation_light"), normalise)
-        self.officials = Lexicon.build(config.lexicon("officials"), normalise)
+    def __init__(self, config: TaggerConfig) -> None:
         self.abbreviations = {
             normal.upper() for normal in config.organisations if normal.isupper()
         } | {normal.upper() for normal in config.organisation_types if normal.isupper()}
@@ -41,7 +43,7 @@ class ConflictDetector:
     def detect(
         self,
         text: str,
-        words: Sequence[Word],
+        scan: Scan,
         toxicity: ToxicityGuess,
         positive: bool,
         rude_reply: bool,
@@ -54,14 +56,14 @@ class ConflictDetector:
         if toxicity.threat >= 1.0:
             reasons.append("aggression")
         swearing = toxicity.obscene > 0 or toxicity.insult >= 1.0
-        if self.outrage.score(words) >= 1.0 or (not positive and (swearing or self._shouts(text))):
+        if scan.score("outrage") >= 1.0 or (not positive and (swearing or self._shouts(text))):
             reasons.append("outrage")
-        named = people > 0 or self.officials.score(words) > 0
-        if self.accusation.score(words) >= 1.0 or (named and self.light.score(words) >= 1.0):
+        named = people > 0 or scan.score("officials") > 0
+        if scan.score("accusation") >= 1.0 or (named and scan.score("accusation_light") >= 1.0):
             reasons.append("accusation")
-        if self.repeated.score(words) >= 1.0:
+        if scan.score("repeated") >= 1.0:
             reasons.append("repeated")
-        if self.collective.score(words) >= 1.0 or self._appeals_upwards(words):
+        if scan.score("collective_action") >= 1.0 or self._appeals_upwards(scan):
             reasons.append("collective_action")
         return ConflictGuess(tuple(reasons))
 
@@ -71,6 +73,7 @@ class ConflictDetector:
         shouted = [word for word in SHOUT.findall(text) if word not in self.abbreviations]
         return len(shouted) >= 2
 
-    def _appeals_upwards(self, words: Sequence[Word]) -> bool:
-        sentences = {words[hit.start].sent for hit in self.authority.hits(words)}
-        return any(words[hit.start].sent in sentences for hit in self.appeal.hits(words))
+    def _appeals_upwards(self, scan: Scan) -> bool:
+        words = scan.words
+        sentences = {words[hit.start].sent for hit in scan.hits("authority")}
+        return any(words[hit.start].sent in sentences for hit in scan.hits("appeal"))

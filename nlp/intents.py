@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 from nlp.analysis import Analysis
 from nlp.config import TaggerConfig
-from nlp.lexicon import Lexicon, Normaliser, Word
+from nlp.lexicon import Word
+from nlp.scan import Scan
+
+LEXICONS = ("complaint", "question", "question_start", "rhetorical")
 
 QUESTION_MARK = re.compile(r"(?<![?!])\?(?![?!])")
 
@@ -29,31 +32,28 @@ class IntentGuess:
 
 
 class IntentReader:
-    def __init__(self, config: TaggerConfig, normalise: Normaliser) -> None:
-        self.complaint = Lexicon.build(config.lexicon("complaint"), normalise)
-        self.question = Lexicon.build(config.lexicon("question"), normalise)
-        self.starts = Lexicon.build(config.lexicon("question_start"), normalise)
-        self.rhetorical = Lexicon.build(config.lexicon("rhetorical"), normalise)
+    def __init__(self, config: TaggerConfig) -> None:
         self.threshold = config.threshold("complaint_min_score", 1.0)
 
     def read(
         self,
         analysis: Analysis,
-        words: Sequence[Word],
+        scan: Scan,
         negative: float,
         positive: float,
         conflict: bool,
     ) -> IntentGuess:
-        score = self.complaint.score(words)
+        score = scan.score("complaint")
         complaint = conflict or (score >= self.threshold and score + negative > positive)
-        return IntentGuess(complaint, self._asks(analysis, words), score)
+        return IntentGuess(complaint, self._asks(analysis, scan), score)
 
-    def _asks(self, analysis: Analysis, words: Sequence[Word]) -> bool:
+    def _asks(self, analysis: Analysis, scan: Scan) -> bool:
         """A plain «?», a question phrase or a question word opening a sentence; «?!», «???»
         and rhetorical phrases («сколько можно») do not count."""
-        rhetorical = {words[hit.start].sent for hit in self.rhetorical.hits(words)}
+        words: Sequence[Word] = scan.words
+        rhetorical = {words[hit.start].sent for hit in scan.hits("rhetorical")}
         weights: dict[int, float] = {}
-        for hit in self.question.hits(words):
+        for hit in scan.hits("question"):
             sent = words[hit.start].sent
             weights[sent] = weights.get(sent, 0.0) + hit.term.weight
         asked = {sent for sent, weight in weights.items() if weight >= 1.0}
@@ -62,7 +62,7 @@ class IntentReader:
         }
         asked |= {
             words[hit.start].sent
-            for hit in self.starts.hits(words)
+            for hit in scan.hits("question_start")
             if hit.start in first and hit.term.weight >= 1.0
         }
         for number, sentence in _sentences(analysis):

@@ -10,6 +10,8 @@ from nlp.analysis import Analysis, Token
 GAP = "..."
 GAP_ITEM = frozenset({GAP})
 MAX_GAP = 6
+PREFIX = 3
+SIZES = range(1, PREFIX + 1)
 Normaliser = Callable[[str], str]
 
 
@@ -95,13 +97,12 @@ class Lexicon:
     def __init__(self, terms: Iterable[Term]) -> None:
         self.terms = tuple(terms)
         self._exact: dict[str, list[Term]] = {}
-        self._prefix: list[Term] = []
+        self._prefix: dict[str, list[Term]] = {}
         for term in self.terms:
-            first = term.items[0]
-            if any(variant.endswith("*") for variant in first):
-                self._prefix.append(term)
-            else:
-                for variant in first:
+            for variant in term.items[0]:
+                if variant.endswith("*"):
+                    self._prefix.setdefault(variant[:-1][:PREFIX], []).append(term)
+                else:
                     self._exact.setdefault(variant, []).append(term)
 
     @classmethod
@@ -128,10 +129,19 @@ class Lexicon:
 
     def hits(self, words: Sequence[Word]) -> list[Hit]:
         found: list[Hit] = []
+        exact, prefix = self._exact, self._prefix
         for start, word in enumerate(words):
-            candidates = dict.fromkeys(self._exact.get(word.lemma, ()))
-            candidates.update(dict.fromkeys(self._exact.get(word.form, ())))
-            for term in (*candidates, *self._prefix):
+            candidates = exact.get(word.lemma, [])
+            if word.form != word.lemma and word.form in exact:
+                candidates = [*candidates, *exact[word.form]]
+            if prefix:
+                for key in {text[:size] for text in (word.lemma, word.form) for size in SIZES}:
+                    candidates = [*candidates, *prefix.get(key, ())]
+            seen: set[int] = set()
+            for term in candidates:
+                if id(term) in seen:
+                    continue
+                seen.add(id(term))
                 stop = term.match_at(words, start)
                 if stop is not None:
                     found.append(Hit(term, start, stop))

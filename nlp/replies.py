@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
-from nlp.lexicon import Lexicon, Normaliser, Word
+from nlp.scan import Scan
+
+LEXICONS = ("formal", "concrete", "rude")
 
 MONTHS = r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*"
 DATE = re.compile(
@@ -28,18 +29,15 @@ class ReplyGuess:
 
 
 class ReplyJudge:
-    def __init__(self, config: TaggerConfig, normalise: Normaliser) -> None:
-        self.formal = Lexicon.build(config.lexicon("formal"), normalise)
-        self.concrete = Lexicon.build(config.lexicon("concrete"), normalise)
-        self.rude = Lexicon.build(config.lexicon("rude"), normalise)
+    def __init__(self, config: TaggerConfig) -> None:
         self.rude_patterns = config.regexes("rude")
         self.margin = config.threshold("formal_reply_margin", 0.0)
 
-    def judge(self, text: str, words: Sequence[Word], people: int) -> ReplyGuess:
-        formal = self.formal.score(words)
-        concrete = self.concrete.score(words)
+    def judge(self, text: str, scan: Scan, people: int) -> ReplyGuess:
+        formal = scan.score("formal")
+        concrete = scan.score("concrete")
         concrete += 1.5 * len(DATE.findall(text)) + 1.0 * min(people, 2)
-        rude = self.rude.score(words) >= 1.0 or any(
+        rude = scan.score("rude") >= 1.0 or any(
             pattern.search(text.lower()) for pattern in self.rude_patterns
         )
         # A reply that says nothing concrete is formulaic even without the stock phrases.

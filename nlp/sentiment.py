@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
-from nlp.lexicon import Lexicon, Normaliser, Word
+from nlp.scan import Scan
+
+LEXICONS = ("positive", "negative", "sarcasm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,16 +18,13 @@ class Polarity:
 
 
 class SentimentScorer:
-    def __init__(self, config: TaggerConfig, normalise: Normaliser) -> None:
-        self.positive = Lexicon.build(config.lexicon("positive"), normalise)
-        self.negative = Lexicon.build(config.lexicon("negative"), normalise)
-        self.sarcasm = Lexicon.build(config.lexicon("sarcasm"), normalise)
+    def __init__(self, config: TaggerConfig) -> None:
         self.margin = config.threshold("sentiment_margin", 1.0)
 
-    def polarity(self, words: Sequence[Word]) -> Polarity:
-        positive = self.positive.score(words)
-        negative = self.negative.score(words)
-        sarcasm = positive > 0 and self.sarcasm.score(words) >= 1.0
+    def polarity(self, scan: Scan) -> Polarity:
+        positive = scan.score("positive")
+        negative = scan.score("negative")
+        sarcasm = positive > 0 and scan.score("sarcasm") >= 1.0
         if sarcasm:
             positive, negative = 0.0, negative + 2.0
         return Polarity(positive, negative, sarcasm)

@@ -8,7 +8,7 @@ from typing import Any
 
 from nlp.addresses import AddressFinder
 from nlp.analysis import Analysis, Entity
-from nlp.category import Categoriser, located
+from nlp.category import Categoriser, lexicon_name, located
 from nlp.config import TaggerConfig, load_config
 from nlp.conflict import ConflictDetector
 from nlp.entities import EntityFinder
@@ -18,6 +18,7 @@ from nlp.morph import Morphology
 from nlp.people import PersonNamer
 from nlp.pipeline import Pipeline
 from nlp.replies import ReplyJudge
+from nlp.scan import Scanner
 from nlp.sentiment import SentimentScorer
 from nlp.toxicity import ToxicityScorer
 
@@ -62,15 +63,20 @@ class Tagger:
         self.pipeline = Pipeline(batch_size=batch_size)
         self.morph = Morphology(self.pipeline.vocab)
         normalise = self.morph.normal_term
+        lexicons = dict(self.config.lexicons)
+        lexicons.update(
+            {lexicon_name(name): terms for name, terms in self.config.categories.items()}
+        )
+        self.scanner = Scanner(lexicons, normalise)
         self.people = PersonNamer(self.config, self.morph)
         self.addresses = AddressFinder(self.config, self.morph)
         self.entities = EntityFinder(self.config, self.morph, self.people)
-        self.categoriser = Categoriser(self.config, normalise)
-        self.toxicity = ToxicityScorer(self.config, normalise)
-        self.conflicts = ConflictDetector(self.config, normalise)
-        self.replies = ReplyJudge(self.config, normalise)
-        self.intents = IntentReader(self.config, normalise)
-        self.sentiment = SentimentScorer(self.config, normalise)
+        self.categoriser = Categoriser(self.config)
+        self.toxicity = ToxicityScorer(self.config)
+        self.conflicts = ConflictDetector(self.config)
+        self.replies = ReplyJudge(self.config)
+        self.intents = IntentReader(self.config)
+        self.sentiment = SentimentScorer(self.config)
         self._officials = {official.normal for official in self.config.roster}
 
     def tag(self, item: TextItem) -> Tagging:
@@ -83,21 +89,22 @@ class Tagger:
     def _rules(self, item: TextItem, analysis: Analysis) -> Tagging:
         reply = item.kind == REPLY
         words = words_of(analysis)
+        scan = self.scanner.scan(words)
         streets = self.addresses.find(analysis)
         entities = self.entities.find(analysis, streets)
         people = [entity for entity in entities if entity.type == "PER"]
         named = [(e.first, e.last) for e in entities if e.type in {"ORG", "LOC"}]
-        category = self.categoriser.classify(words, self._located_names(words, named))
-        toxicity = self.toxicity.score(item.text, words)
-        polarity = self.sentiment.polarity(words)
-        judged = self.replies.judge(item.text, words, len(people)) if reply else None
+        category = self.categoriser.classify(scan, self._located_names(words, named))
+        toxicity = self.toxicity.score(item.text, scan)
+        polarity = self.sentiment.polarity(scan)
+        judged = self.replies.judge(item.text, scan, len(people)) if reply else None
         rude = judged.rude if judged else False
         positive = polarity.positive > polarity.negative + 1.0
         conflict = self.conflicts.detect(
-            item.text, words, toxicity, positive, rude, reply, len(people)
+            item.text, scan, toxicity, positive, rude, reply, len(people)
         )
         intent = self.intents.read(
-            analysis, words, polarity.negative, polarity.positive, conflict.conflict
+            analysis, scan, polarity.negative, polarity.positive, conflict.conflict
         )
         complaint = intent.complaint and not reply
         sentiment = self.sentiment.label(

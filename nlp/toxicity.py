@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
-from nlp.lexicon import Lexicon, Normaliser, Word
+from nlp.scan import Scan
+
+LEXICONS = ("insult", "threat")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,16 +23,14 @@ class ToxicityGuess:
 
 
 class ToxicityScorer:
-    def __init__(self, config: TaggerConfig, normalise: Normaliser) -> None:
+    def __init__(self, config: TaggerConfig) -> None:
         self.obscene = config.regexes("obscene")
-        self.insult = Lexicon.build(config.lexicon("insult"), normalise)
-        self.threat = Lexicon.build(config.lexicon("threat"), normalise)
 
-    def score(self, text: str, words: Sequence[Word]) -> ToxicityGuess:
+    def score(self, text: str, scan: Scan) -> ToxicityGuess:
         lowered = text.lower()
         obscene = sum(len(regex.findall(lowered)) for regex in self.obscene)
-        insult = self.insult.score(words)
-        threat = self.threat.score(words)
+        insult = scan.score("insult")
+        threat = scan.score("threat")
         clean = 1.0
         clean *= 0.1**obscene
         clean *= max(0.0, 1.0 - 0.8 * min(insult, 1.0)) * (0.6 if insult > 1.0 else 1.0)
