@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import faust
 from prometheus_client import CollectorRegistry
 
+from nlp.config import load_config
 from streams.metrics import Metrics
 from streams.settings import Settings
 
@@ -68,8 +69,10 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         ),
         metrics=Metrics(registry or CollectorRegistry()),
     )
-    from streams.agents import index, tag
+    from streams.agents import index, lag, tag
 
+    ctx.metrics.init_categories(list(load_config().categories))
     tag.install(ctx)
     index.install(ctx)
+    lag.install(ctx)
     return ctx

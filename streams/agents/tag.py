@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nlp.tagger import Tagger, TextItem
-
 from streams import deadletter
 from streams.app import Context
 from streams.records import BadMessage, parse_message, thread_key
@@ -76,11 +75,13 @@ def install(ctx: Context) -> None:
             message["nlp"] = tagging.to_dict()
             message["tagged_at"] = now_iso()
             nlp = message["nlp"]
-            metrics.messages_tagged.labels(
-                message["source"], nlp["category"], nlp["sentiment"]
-            ).inc()
-            if nlp.get("conflict"):
-                metrics.messages_conflict.labels(message["source"], nlp["category"]).inc()
+            metrics.observe_tagged(
+                source=message["source"],
+                category=nlp["category"],
+                sentiment=nlp["sentiment"],
+                conflict=bool(nlp.get("conflict")),
+                complaint=bool(nlp.get("is_complaint")),
+            )
             metrics.pipeline_latency.labels("tagged").observe(_since(message["ingested_at"]))
             await ctx.topics.tagged.send(
                 key=key, value=json.dumps(message, ensure_ascii=False).encode()
