@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from nlp.addresses import Street
 from nlp.analysis import Analysis, Entity, Token
 from nlp.config import TaggerConfig
-from nlp.lexicon import Lexicon, words_of
+from nlp.lexicon import Lexicon, Word, words_of
 from nlp.morph import Morphology, restore_case
 from nlp.people import PersonNamer
 
@@ -29,12 +29,15 @@ class EntityFinder:
         self.types = Lexicon.gazetteer(config.organisation_types, morph.normal_term)
         self.stoplist = {_key(normal) for normal in config.lexicon("not_entity")}
 
-    def find(self, analysis: Analysis, streets: Sequence[Street]) -> list[Entity]:
+    def find(
+        self, analysis: Analysis, streets: Sequence[Street], words: Sequence[Word] | None = None
+    ) -> list[Entity]:
+        words = words_of(analysis) if words is None else words
         tokens = analysis.tokens
         text = analysis.text
         found: list[Entity] = []
-        found.extend(self._typed_organisations(analysis))
-        found.extend(self._gazetteer(analysis, self.organisations, "ORG", found))
+        found.extend(self._typed_organisations(analysis, words))
+        found.extend(self._gazetteer(analysis, words, self.organisations, "ORG", found))
         for kind, first, last in _merged_spans(analysis):
             merged = kind == "ORG" and any(
                 span.first == first and span.last < last for span in analysis.spans
@@ -53,7 +56,7 @@ class EntityFinder:
                     street.last,
                 )
             )
-        found.extend(self._gazetteer(analysis, self.places, "LOC", found))
+        found.extend(self._gazetteer(analysis, words, self.places, "LOC", found))
         found.extend(self.people.find(analysis, [(e.first, e.last) for e in found]))
         for kind, first, last in _merged_spans(analysis):
             if any(entity.overlaps(first, last) for entity in found):
@@ -89,9 +92,13 @@ class EntityFinder:
         return not grams & {"Geox", "Orgn", "Abbr", "Name", "Surn", "UNKN"} and bool(grams)
 
     def _gazetteer(
-        self, analysis: Analysis, lexicon: Lexicon, kind: str, taken: Sequence[Entity]
+        self,
+        analysis: Analysis,
+        words: Sequence[Word],
+        lexicon: Lexicon,
+        kind: str,
+        taken: Sequence[Entity],
     ) -> list[Entity]:
-        words = words_of(analysis)
         result: list[Entity] = []
         hits = sorted(lexicon.hits(words), key=lambda hit: (hit.start, hit.start - hit.stop))
         for hit in hits:
@@ -106,10 +113,9 @@ class EntityFinder:
             )
         return result
 
-    def _typed_organisations(self, analysis: Analysis) -> list[Entity]:
+    def _typed_organisations(self, analysis: Analysis, words: Sequence[Word]) -> list[Entity]:
         """«УК "Уют"» → УК Уют, «школы № 3» → школа №3, «СНТ Восход» → СНТ Восход."""
         tokens = analysis.tokens
-        words = words_of(analysis)
         result: list[Entity] = []
         for hit in sorted(self.types.hits(words), key=lambda hit: hit.start - hit.stop):
             kind = hit.term.label

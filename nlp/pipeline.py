@@ -12,6 +12,7 @@ from navec import Navec
 from razdel import sentenize, tokenize
 from slovnet import NER, Morph
 from slovnet.bio import io_spans
+from slovnet.conll import parse_conll_tag
 
 from nlp.analysis import Analysis, Span, Token
 
@@ -45,6 +46,7 @@ class Pipeline:
         self._morph = Morph.load(NEWS_MORPH, batch_size=batch_size).navec(self.navec)
         self._ner = NER.load(NEWS_NER, batch_size=batch_size).navec(self.navec) if ner else None
         self._lemmas: dict[tuple[str, str, Feats], str] = {}
+        self._tags: dict[int, tuple[str, Feats]] = {}
 
     def lemma(self, word: str, pos: str, feats: Feats) -> str:
         key = (word.lower(), pos, feats)
@@ -81,12 +83,22 @@ class Pipeline:
         ]
 
     def _tag_morph(self, sents: list[list[str]]) -> list[list[tuple[str, Feats]]]:
+        # slovnet's own decoder builds a markup object per sentence; tag ids decode once here.
+        infer: Any = self._morph.infer
         order = _by_length(sents)
         result: list[list[tuple[str, Feats]]] = [[] for _ in sents]
-        markups = self._morph.map([sents[index] for index in order])
-        for index, markup in zip(order, markups, strict=True):
-            result[index] = [(tok.pos, tuple(sorted(tok.feats.items()))) for tok in markup.tokens]
+        preds = infer.process(infer.encoder(sents[index] for index in order))
+        for index, pred in zip(order, preds, strict=True):
+            result[index] = [self._morph_tag(int(tag_id)) for tag_id in pred]
         return result
+
+    def _morph_tag(self, tag_id: int) -> tuple[str, Feats]:
+        tag = self._tags.get(tag_id)
+        if tag is None:
+            pos, feats = parse_conll_tag(self._morph.infer.decoder.tags_vocab.decode(tag_id))
+            tag = (pos, tuple(sorted(feats.items())))
+            self._tags[tag_id] = tag
+        return tag
 
     def _tag_ner(self, docs: list[list[str]]) -> list[list[str]]:
         if self._ner is None:

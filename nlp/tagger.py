@@ -91,7 +91,7 @@ class Tagger:
         words = words_of(analysis)
         scan = self.scanner.scan(words)
         streets = self.addresses.find(analysis)
-        entities = self.entities.find(analysis, streets)
+        entities = self.entities.find(analysis, streets, words)
         people = [entity for entity in entities if entity.type == "PER"]
         named = [(e.first, e.last) for e in entities if e.type in {"ORG", "LOC"}]
         category = self.categoriser.classify(scan, self._located_names(words, named))
