@@ -55,8 +55,11 @@ class Router:
         if event.type == "acknowledged":
             return self._flush_due(state, now)
         groups = state.table("groups")
-        for route in match_routes(self.root, alert.labels):
-            key, labels = route.group(alert.labels)
+        targets = [
+            (route, *route.group(alert.labels)) for route in match_routes(self.root, alert.labels)
+        ]
+        self._leave_other_groups(groups, alert.id, {key for _, key, _ in targets})
+        for route, key, labels in targets:
             group = groups.get(key) or {
                 "route": route.id,
                 "labels": labels,
@@ -81,6 +84,21 @@ class Router:
                 "next_flush": iso(next_flush) if next_flush else None,
             }
         return self._flush_due(state, now)
+
+    def _leave_other_groups(
+        self, groups: MutableMapping[str, Any], alert_ident: str, keep: set[str]
+    ) -> None:
+        """An alert whose labels changed (severity, stage) moves to the groups of its new routes."""
+        for key in list(groups):
+            group = groups[key]
+            if key in keep or alert_ident not in group["alerts"]:
+                continue
+            members = [a for a in group["alerts"] if a != alert_ident]
+            if not members:
+                del groups[key]
+                continue
+            notified = {k: v for k, v in dict(group["notified"]).items() if k != alert_ident}
+            groups[key] = {**group, "alerts": members, "notified": notified}
 
     def on_tick(self, state: State, now: datetime) -> list[Notification]:
         return self._flush_due(state, require_aware(now))

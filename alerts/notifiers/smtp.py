@@ -63,6 +63,9 @@ class EmailNotifier:
                 start_tls=cfg.start_tls,
                 timeout=cfg.timeout,
             )
+        except ValueError as exc:
+            # aiosmtplib refuses malformed addresses before talking to the server.
+            raise DeliveryError(f"SMTP: неверный адрес: {exc}", permanent=True) from exc
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"SMTP: адрес отклонён: {exc}", permanent=True) from exc
         except aiosmtplib.SMTPResponseException as exc:

@@ -58,7 +58,6 @@ class RepeatComplaintRule(BaseRule):
                 return True
             if dim == "category" and a["category"] and a["category"] == b["category"]:
                 return True
-            # A thread is a problem only beyond its own first message.
             if dim == "thread" and a["thread"] == b["thread"]:
                 return True
         return False
