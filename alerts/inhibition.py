@@ -51,6 +51,23 @@ class InhibitRule:
         )
 
 
+class Inhibitor:
+    """Source alerts per rule, found once per routing pass (firing alerts can be many)."""
+
+    def __init__(self, rules: Iterable[InhibitRule], firing: Iterable[Alert]) -> None:
+        alerts = list(firing)
+        self._pairs = [
+            (rule, [a for a in alerts if match_all(rule.source, a.labels)]) for rule in rules
+        ]
+
+    def inhibited(self, target: Alert) -> bool:
+        return any(
+            sources
+            and match_all(rule.target, target.labels)
+            and any(rule.inhibits(source, target) for source in sources)
+            for rule, sources in self._pairs
+        )
+
+
 def is_inhibited(target: Alert, firing: Iterable[Alert], rules: Iterable[InhibitRule]) -> bool:
-    candidates = list(firing)
-    return any(rule.inhibits(src, target) for rule in rules for src in candidates)
+    return Inhibitor(rules, firing).inhibited(target)

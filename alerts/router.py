@@ -9,7 +9,7 @@ from typing import Any
 
 from alerts.config import AlertsConfig
 from alerts.escalation import Escalation, EscalationChain
-from alerts.inhibition import InhibitRule, is_inhibited
+from alerts.inhibition import Inhibitor, InhibitRule
 from alerts.model import Alert, AlertEvent
 from alerts.notification import Notification, NotificationKind, delivery_key
 from alerts.roster import Channel, Roster
@@ -132,16 +132,14 @@ class Router:
     def _flush_due(self, state: State, now: datetime) -> list[Notification]:
         out: list[Notification] = []
         groups = state.table("groups")
+        checks = _Checks(self, state, now)
         for key in list(groups):
             due = opt_dt(groups[key].get("next_flush"))
             if due is not None and now >= due:
-                out += self._flush(state, key, now)
-        out += self._escalate(state, now)
+                out += self._flush(state, key, now, checks)
+        out += self._escalate(state, now, checks)
         self._forget(state, now)
         return out
-
-    def _silenced(self, alert: Alert, silences: Iterable[Silence], now: datetime) -> bool:
-        return any(s.silences(alert.labels, now) for s in silences)
 
     def _muted(self, mute: Iterable[str], active: Iterable[str], now: datetime) -> bool:
         if any(self.intervals[name].contains(now) for name in mute):
@@ -149,10 +147,7 @@ class Router:
         active = list(active)
         return bool(active) and not any(self.intervals[name].contains(now) for name in active)
 
-    def _firing(self, routed: MutableMapping[str, Any]) -> list[Alert]:
-        return [a for a in (Alert.from_dict(d) for d in routed.values()) if a.firing]
-
-    def _flush(self, state: State, key: str, now: datetime) -> list[Notification]:
+    def _flush(self, state: State, key: str, now: datetime, checks: _Checks) -> list[Notification]:
         groups, routed = state.table("groups"), state.table("routed")
         group = dict(groups[key])
         route = self.routes.get(group["route"])
@@ -162,18 +157,9 @@ class Router:
             return []
         if self._muted(route.mute_time_intervals, route.active_time_intervals, now):
             return []
-        silences = self.silences(state, now)
-        all_firing = self._firing(routed)
         alerts = [Alert.from_dict(routed[a]) for a in group["alerts"] if a in routed]
         notified: dict[str, int] = dict(group["notified"])
-        held = [
-            a
-            for a in alerts
-            if a.firing
-            and (
-                self._silenced(a, silences, now) or is_inhibited(a, all_firing, self.inhibit_rules)
-            )
-        ]
+        held = [a for a in alerts if a.firing and checks.held(a)]
         held_ids = {a.id for a in held}
         firing = [a for a in alerts if a.firing and a.id not in held_ids]
         resolved = [a for a in alerts if not a.firing and a.id in notified]
@@ -224,10 +210,9 @@ class Router:
             if alert.id not in escalations and alert.acked_at is None and route.escalation:
                 escalations[alert.id] = Escalation(alert.id, route.escalation, now).to_dict()
 
-    def _escalate(self, state: State, now: datetime) -> list[Notification]:
+    def _escalate(self, state: State, now: datetime, checks: _Checks) -> list[Notification]:
         escalations, routed = state.table("escalations"), state.table("routed")
         out: list[Notification] = []
-        silences: list[Silence] | None = None
         for alert_ident in list(escalations):
             record = Escalation.from_dict(escalations[alert_ident])
             data = routed.get(alert_ident)
@@ -241,10 +226,7 @@ class Router:
                 continue
             if self._muted(chain.mute_time_intervals, chain.active_time_intervals, now):
                 continue
-            silences = silences if silences is not None else self.silences(state, now)
-            if self._silenced(alert, silences, now) or is_inhibited(
-                alert, self._firing(routed), self.inhibit_rules
-            ):
+            if checks.held(alert):
                 continue
             step = chain.steps[record.level]
             level = record.level + 1
@@ -313,3 +295,21 @@ class Router:
         for silence_id in list(silences):
             if datetime.fromisoformat(silences[silence_id]["ends_at"]) < now - timedelta(days=1):
                 del silences[silence_id]
+
+
+class _Checks:
+    """Silences and inhibitions of one routing pass, looked up only when something is due."""
+
+    def __init__(self, router: Router, state: State, now: datetime) -> None:
+        self.router, self.state, self.now = router, state, now
+        self._silences: list[Silence] | None = None
+        self._inhibitor: Inhibitor | None = None
+
+    def held(self, alert: Alert) -> bool:
+        if self._silences is None or self._inhibitor is None:
+            routed = self.state.table("routed").values()
+            firing = [a for a in (Alert.from_dict(d) for d in routed) if a.firing]
+            self._silences = self.router.silences(self.state, self.now)
+            self._inhibitor = Inhibitor(self.router.inhibit_rules, firing)
+        silenced = any(s.silences(alert.labels, self.now) for s in self._silences)
+        return silenced or self._inhibitor.inhibited(alert)

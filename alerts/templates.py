@@ -81,6 +81,10 @@ RESOLUTION_RU = {
 }
 BUTTON_ACK = "Взять в работу"
 BUTTON_RESOLVE = "Решено"
+# Short answers to a button press (answerCallbackQuery shows them as a toast).
+PRESS_ANSWER = {"ack": "Взято в работу", "resolve": "Отмечено как решённое"}
+PRESS_UNKNOWN = "Кнопка устарела или неизвестна"
+PRESS_FORBIDDEN = "Нет доступа: вас нет в списке получателей оповещений МЦУ"
 MAX_ALERTS = 10
 TELEGRAM_LIMIT = 4000
 

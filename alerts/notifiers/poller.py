@@ -11,10 +11,7 @@ from typing import Any
 from alerts.actions import Action, parse_callback
 from alerts.notifiers.base import DeliveryError
 from alerts.notifiers.telegram import BotApi
-
-ANSWER = {"ack": "Взято в работу", "resolve": "Отмечено как решённое"}
-UNKNOWN = "Кнопка устарела или неизвестна"
-FORBIDDEN = "Нет доступа: вас нет в списке получателей оповещений МЦУ"
+from alerts.templates import PRESS_ANSWER, PRESS_FORBIDDEN, PRESS_UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -59,11 +56,11 @@ def _action(
 ) -> tuple[Action | None, str]:
     parsed = parse_callback(str(query.get("data") or ""))
     if parsed is None:
-        return None, UNKNOWN
+        return None, PRESS_UNKNOWN
     user_id = int((query.get("from") or {}).get("id", 0))
     who = authorize(user_id) if authorize is not None else f"telegram:{user_id}"
     if who is None:
-        return None, FORBIDDEN
+        return None, PRESS_FORBIDDEN
     kind, alert_ident = parsed
     message = query.get("message") or {}
     chat = message.get("chat") or {}
@@ -77,5 +74,5 @@ def _action(
             chat_id=chat.get("id"),
             message_id=message.get("message_id"),
         ),
-        ANSWER[kind],
+        PRESS_ANSWER[kind],
     )

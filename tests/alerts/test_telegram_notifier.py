@@ -20,9 +20,9 @@ from alerts.notifiers import (
     deliver_due,
     poll_actions,
 )
-from alerts.notifiers.poller import FORBIDDEN
 from alerts.router import Router
 from alerts.state import State
+from alerts.templates import PRESS_FORBIDDEN
 from streams.devstack.botapi import BotApiServer
 
 CONFIG = example_config()
@@ -224,7 +224,7 @@ async def test_stranger_cannot_press(bot: BotApiServer) -> None:
     assert answers == [
         {
             "callback_query_id": answers[0]["callback_query_id"],
-            "text": FORBIDDEN,
+            "text": PRESS_FORBIDDEN,
             "show_alert": True,
         }
     ]
