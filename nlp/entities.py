@@ -28,6 +28,7 @@ class EntityFinder:
         self.organisations = Lexicon.gazetteer(config.organisations, morph.normal_term)
         self.types = Lexicon.gazetteer(config.organisation_types, morph.normal_term)
         self.stoplist = {_key(normal) for normal in config.lexicon("not_entity")}
+        self.stopheads = {_key(head) for head in config.lexicon("not_entity_head")}
 
     def find(
         self, analysis: Analysis, streets: Sequence[Street], words: Sequence[Word] | None = None
@@ -64,9 +65,15 @@ class EntityFinder:
             if kind != "PER" and self._common_words(tokens[first : last + 1]):
                 continue
             entity = self._from_ner(analysis, kind, first, last)
-            if entity is not None and _key(entity.normal) not in self.stoplist:
+            if entity is not None and not self._stopped(entity):
                 found.append(entity)
         return _unique(sorted(found, key=lambda entity: entity.first))
+
+    def _stopped(self, entity: Entity) -> bool:
+        key = _key(entity.normal)
+        return key in self.stoplist or (
+            entity.type == "ORG" and key.split(" ", 1)[0] in self.stopheads
+        )
 
     def _common_words(self, part: Sequence[Token]) -> bool:
         """Sentence-initial or shouted common nouns («Горку», «ПОЛИГОН») are not names."""

@@ -58,9 +58,9 @@ class Tagging:
 class Tagger:
     """Loads the models and rules once; `tag_many` is the batch method, `tag` sits on top."""
 
-    def __init__(self, config: TaggerConfig | None = None, batch_size: int = 64) -> None:
+    def __init__(self, config: TaggerConfig | None = None, network_batch: int = 16) -> None:
         self.config = config or load_config()
-        self.pipeline = Pipeline(batch_size=batch_size)
+        self.pipeline = Pipeline(batch_size=network_batch)
         self.morph = Morphology(self.pipeline.vocab)
         normalise = self.morph.normal_term
         lexicons = dict(self.config.lexicons)

@@ -14,7 +14,7 @@ bench_app = typer.Typer(help="Замеры производительности.
 DEFAULT_BENCH_FILE = Path("data/eval/dev.jsonl")
 
 
-def _tagger(config_dir: Path | None, batch_size: int = 64) -> Any:
+def _tagger(config_dir: Path | None) -> Any:
     from nlp.config import ConfigError, load_config
     from nlp.tagger import Tagger
 
@@ -23,7 +23,7 @@ def _tagger(config_dir: Path | None, batch_size: int = 64) -> Any:
     except ConfigError as error:
         typer.echo(f"Ошибка конфигурации NLP: {error}", err=True)
         raise typer.Exit(2) from error
-    return Tagger(config, batch_size=batch_size)
+    return Tagger(config)
 
 
 ConfigOption = Annotated[
@@ -41,7 +41,7 @@ def tag(
     """Размечает JSONL-сообщения со stdin и пишет их с полем nlp в stdout, строка в строку."""
     from nlp.jsonl import tag_lines
 
-    tagger = _tagger(config, batch_size)
+    tagger = _tagger(config)
     for line in tag_lines(sys.stdin.buffer, tagger, batch_size=batch_size):
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
@@ -119,6 +119,7 @@ def bench_nlp(
     n: Annotated[int, typer.Option("--n", min=1, help="Сколько сообщений разметить")] = 1000,
     file: Annotated[Path, typer.Option("--file", help="JSONL с полем text")] = DEFAULT_BENCH_FILE,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 64,
+    rounds: Annotated[int, typer.Option("--rounds", min=1, help="Повторов; берётся лучший")] = 3,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Скорость тэггера проекта против наивного конвейера natasha (документ за документом)."""
@@ -135,7 +136,7 @@ def bench_nlp(
     if not items:
         items = [TextItem(text) for text in SAMPLES]
     items = [items[index % len(items)] for index in range(n)]
-    result = bench(items, batch_size=batch_size)
+    result = bench(items, batch_size=batch_size, rounds=rounds)
     if as_json:
         typer.echo(
             json.dumps(
