@@ -41,11 +41,15 @@ class Term:
                 return True
         return False
 
-    def match_at(self, words: Sequence[Word], start: int) -> int | None:
+    def match_at(
+        self, words: Sequence[Word], start: int, first_matched: bool = False
+    ) -> int | None:
         """Returns the index after the match starting at `start`, or None."""
-        position = start
+        if first_matched and len(self.items) == 1:
+            return start + 1
+        position = start + int(first_matched)
         gap = False
-        for item in self.items:
+        for item in self.items[int(first_matched) :]:
             if item == GAP_ITEM:
                 gap = True
                 continue
@@ -134,17 +138,21 @@ class Lexicon:
             candidates = exact.get(word.lemma, [])
             if word.form != word.lemma and word.form in exact:
                 candidates = [*candidates, *exact[word.form]]
-            if prefix:
-                for key in {text[:size] for text in (word.lemma, word.form) for size in SIZES}:
-                    candidates = [*candidates, *prefix.get(key, ())]
             seen: set[int] = set()
             for term in candidates:
-                if id(term) in seen:
-                    continue
-                seen.add(id(term))
-                stop = term.match_at(words, start)
-                if stop is not None:
-                    found.append(Hit(term, start, stop))
+                if id(term) not in seen:
+                    seen.add(id(term))
+                    stop = term.match_at(words, start, first_matched=True)
+                    if stop is not None:
+                        found.append(Hit(term, start, stop))
+            if prefix:
+                for key in {text[:size] for text in (word.lemma, word.form) for size in SIZES}:
+                    for term in prefix.get(key, ()):
+                        if id(term) not in seen:
+                            seen.add(id(term))
+                            stop = term.match_at(words, start)
+                            if stop is not None:
+                                found.append(Hit(term, start, stop))
         return found
 
     def score(self, words: Sequence[Word]) -> float:

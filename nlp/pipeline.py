@@ -81,13 +81,13 @@ class Pipeline:
             morph[doc_index][start : start + len(sent_tags)] = sent_tags
         ner_tags = [["O"] * len(raws) for raws in docs]
         candidates = [
-            (doc_index, start, sent)
-            for (doc_index, start), sent in zip(owners, sents, strict=True)
-            if self._may_name(sent)
+            (doc_index, start, words)
+            for (doc_index, start), words in zip(owners, sents, strict=True)
+            if self._may_name(words)
         ]
-        tagged = self._tag_ner([sent for _, _, sent in candidates])
-        for (doc_index, start, sent), sent_tags in zip(candidates, tagged, strict=True):
-            ner_tags[doc_index][start : start + len(sent)] = sent_tags
+        tagged = self._tag_ner([words for _, _, words in candidates])
+        for (doc_index, start, words), labels in zip(candidates, tagged, strict=True):
+            ner_tags[doc_index][start : start + len(words)] = labels
         return [
             self._build(text, raws, doc_morph, doc_ner)
             for text, raws, doc_morph, doc_ner in zip(texts, docs, morph, ner_tags, strict=True)
