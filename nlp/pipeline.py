@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
 from natasha.data import NEWS_EMBEDDING, NEWS_MORPH, NEWS_NER
@@ -20,6 +22,14 @@ T = TypeVar("T")
 Feats = tuple[tuple[str, str], ...]
 Raw = tuple[int, int, str, int]
 NAME_GRAMS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "UNKN", "LATN"}
+
+
+def _blas_controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
 
 
 def _by_length(items: Sequence[Sequence[T]]) -> list[int]:
@@ -50,6 +60,15 @@ class Pipeline:
         self._lemmas: dict[tuple[str, str, Feats], str] = {}
         self._tags: dict[int, tuple[str, Feats]] = {}
         self._known: dict[str, bool] = {}
+        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp-ner")
+        self._blas = _blas_controller()
+
+    def _blas_limit(self) -> AbstractContextManager[object]:
+        # Small matrices: one BLAS thread per network is faster, and morph and NER share 2 cores.
+        if self._blas is None:
+            return nullcontext()
+        limited: AbstractContextManager[object] = self._blas.limit(limits=1, user_api="blas")
+        return limited
 
     def lemma(self, word: str, pos: str, feats: Feats) -> str:
         key = (word.lower(), pos, feats)
@@ -75,17 +94,21 @@ class Pipeline:
                     sents.append([raw[2] for raw in raws[start:index]])
                     owners.append((doc_index, start))
                     start = index
-        tags = self._tag_morph(sents)
-        morph: list[list[tuple[str, Feats]]] = [[("X", ())] * len(raws) for raws in docs]
-        for (doc_index, start), sent_tags in zip(owners, tags, strict=True):
-            morph[doc_index][start : start + len(sent_tags)] = sent_tags
-        ner_tags = [["O"] * len(raws) for raws in docs]
         candidates = [
             (doc_index, start, words)
             for (doc_index, start), words in zip(owners, sents, strict=True)
             if self._may_name(words)
         ]
-        tagged = self._tag_ner([words for _, _, words in candidates])
+        # NumPy releases the GIL in the heavy calls, so NER runs beside morphology on a 2nd core.
+        pending = self._threads.submit(self._tag_ner, [words for _, _, words in candidates])
+        with self._blas_limit():
+            tags = self._tag_morph(sents)
+        morph: list[list[tuple[str, Feats]]] = [[("X", ())] * len(raws) for raws in docs]
+        for (doc_index, start), sent_tags in zip(owners, tags, strict=True):
+            morph[doc_index][start : start + len(sent_tags)] = sent_tags
+        ner_tags = [["O"] * len(raws) for raws in docs]
+        with self._blas_limit():
+            tagged = pending.result()
         for (doc_index, start, words), labels in zip(candidates, tagged, strict=True):
             ner_tags[doc_index][start : start + len(words)] = labels
         return [
