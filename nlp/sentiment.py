@@ -38,10 +38,13 @@ class SentimentScorer:
         complaint: bool,
         reply: bool,
         rude: bool,
+        formal: bool = False,
     ) -> str:
         if reply:
             return "negative" if rude else "neutral"
-        negative = polarity.negative + 3.0 * toxic + 2.0 * conflict + 1.0 * complaint
+        # A complaint in a comment is an attitude; in a formal appeal often a plain request.
+        weight = 1.0 if formal else 2.0
+        negative = polarity.negative + 3.0 * toxic + 2.0 * conflict + weight * complaint
         positive = polarity.positive
         if positive >= negative + self.margin and positive >= 2.0:
             return "positive"

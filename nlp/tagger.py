@@ -114,6 +114,7 @@ class Tagger:
             complaint=complaint,
             reply=reply,
             rude=rude,
+            formal=item.kind == "appeal",
         )
         return Tagging(
             lemmas=analysis.lemmas,
