@@ -145,6 +145,7 @@ class Item:
         )
         return {
             "id": self.id,
+            "created_at": iso(self.created_at),
             "status": status,
             "needs_response": self.needs_response,
             "deadline": opt_iso(self.deadline),

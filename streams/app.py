@@ -73,6 +73,15 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
 
     ctx.metrics.init_categories(list(load_config().categories))
     tag.install(ctx)
-    index.install(ctx)
+    department_for = None
+    if settings.alerts.enabled:
+        from streams.alerting import api, core, feeds, runtime
+
+        rt = runtime.build(app, names.control, settings.alerts)
+        department_for = rt.engine.department_for
+        feeds.install(ctx, rt)
+        core.install(ctx, rt)
+        api.install(ctx, rt)
+    index.install(ctx, department_for)
     lag.install(ctx)
     return ctx

@@ -63,7 +63,13 @@ def start_worker(settings: Settings) -> bool:
     process.start(
         [sys.executable, "-m", "streams.worker"],
         marker="streams.worker",
-        env={"MCU_WORKER__DATA_DIR": str(Layout.at(settings.devstack.dir).root / "worker")},
+        env={
+            "MCU_WORKER__DATA_DIR": str(Layout.at(settings.devstack.dir).root / "worker"),
+            # Alerts go to the devstack's own SMTP and Bot API servers.
+            "MCU_ALERTS__SMTP_HOST": "127.0.0.1",
+            "MCU_ALERTS__SMTP_PORT": str(settings.devstack.smtp_port),
+            "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{settings.devstack.botapi_port}",
+        },
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

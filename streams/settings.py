@@ -58,6 +58,32 @@ class WorkerSettings(BaseModel):
     index_batch_timeout: float = 1.0
 
 
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
+
+
+class AlertsSettings(BaseModel):
+    enabled: bool = True
+    # rules, routes and roster; a top-level key may live in one file only.
+    config_files: list[Path] = [
+        CONFIG_DIR / "rules.yaml",
+        CONFIG_DIR / "routes.yaml",
+        CONFIG_DIR / "roster.yaml",
+    ]
+    tick_seconds: float = 2.0
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_sender: str = "mcu-monitor@localhost"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool | None = None
+    telegram_base_url: str = "http://127.0.0.1:8081"
+    telegram_token: SecretStr = SecretStr("devstack-token")
+    telegram_poll: bool = True
+    api_host: str = "127.0.0.1"
+    api_port: int = 6070
+    api_token: SecretStr = SecretStr("devstack-api-token")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MCU_", env_nested_delimiter="__", extra="ignore")
 
@@ -65,3 +91,4 @@ class Settings(BaseSettings):
     search: SearchSettings = SearchSettings()
     devstack: DevstackSettings = DevstackSettings()
     worker: WorkerSettings = WorkerSettings()
+    alerts: AlertsSettings = AlertsSettings()

@@ -32,8 +32,16 @@ class TopicNames:
     def alerts(self) -> str:
         return f"{self.prefix}mcu.alerts"
 
+    @property
+    def control(self) -> str:
+        """Everything that changes alert state, in one partition: one owner, one order."""
+        return f"{self.prefix}mcu.alerts.control"
+
     def all(self) -> tuple[str, ...]:
-        return (self.raw, self.tagged, self.deadletter, self.responses, self.alerts)
+        return (self.raw, self.tagged, self.deadletter, self.responses, self.alerts, self.control)
+
+    def partitions(self, name: str, default: int) -> int:
+        return 1 if name == self.control else default
 
 
 def ensure_topics(
@@ -50,7 +58,9 @@ def ensure_topics(
         missing = [name for name in names.all() if name not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
-                admin.create_topics([NewTopic(name, partitions, replicas) for name in missing])
+                admin.create_topics(
+                    [NewTopic(n, names.partitions(n, partitions), replicas) for n in missing]
+                )
         return missing
     finally:
         admin.close()

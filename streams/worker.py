@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from faust.worker import Worker
 
+from alerts.errors import ConfigError
 from streams.app import create_app
 from streams.metrics import start_metrics_server
 from streams.settings import Settings
@@ -21,7 +23,12 @@ def run(settings: Settings | None = None, loglevel: str = "INFO") -> None:
         settings.kafka.partitions,
         settings.kafka.replicas,
     )
-    ctx = create_app(settings)
+    try:
+        ctx = create_app(settings)
+    except ConfigError as exc:
+        # A bad rules/routes/roster file stops the worker, naming file, line and reason.
+        print(f"Ошибка в конфигурации оповещений:\n{exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
     start_metrics_server(
         ctx.metrics.registry, settings.worker.metrics_port, addr=settings.worker.metrics_addr
     )

@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from nlp.tagger import Tagger, TextItem
+from nlp.tagger import Tagger, Tagging, TextItem
 from streams import deadletter
 from streams.app import Context
 from streams.records import BadMessage, parse_message, thread_key
@@ -52,9 +52,10 @@ def install(ctx: Context) -> None:
             return
         items = [TextItem(text=m["text"], kind=m["kind"]) for _, m in good]
         started = time.perf_counter()
+        taggings: list[Tagging | None]
         try:
-            taggings = await asyncio.to_thread(tagger_.tag_many, items)
-        except Exception as exc:  # one bad text must not stop the stream: retry one by one
+            taggings = list(await asyncio.to_thread(tagger_.tag_many, items))
+        except Exception:  # one bad text must not stop the stream: retry one by one
             log.exception("batch tagging failed, tagging one by one")
             taggings = []
             for (key, message), item in zip(good, items, strict=True):
@@ -66,7 +67,6 @@ def install(ctx: Context) -> None:
                     metrics.deadletter.labels("nlp_error").inc()
                     await deadletter.send(ctx.topics.deadletter, raw, key, "tag", reason, origin)
                     taggings.append(None)
-            del exc
         metrics.nlp_batch_seconds.observe(time.perf_counter() - started)
         metrics.nlp_batch_size.observe(len(items))
         for (key, message), tagging in zip(good, taggings, strict=True):

@@ -1,1 +1,1 @@
-"""The local real servers: Kafka, OpenSearch, Prometheus, an SMTP server and a Bot-API server on loopback."""
+"""The local real servers on loopback: Kafka, OpenSearch, Prometheus, SMTP and Bot API."""

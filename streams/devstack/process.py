@@ -58,6 +58,12 @@ class Managed:
                 start_new_session=True,
             )
         self.pid_file.write_text(f"{proc.pid}\n{marker}\n")
+        # Until exec, the child's command line is still ours: wait so that pid() recognises it.
+        deadline = time.monotonic() + 10
+        while marker not in _cmdline(proc.pid) and proc.poll() is None:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
         return proc.pid
 
     def stop(self, timeout: float = 30.0) -> bool:

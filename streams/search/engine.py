@@ -60,22 +60,22 @@ class SearchEngine:
         else:
             self.client.indices.put_index_template(name=self.prefix, body=body)
 
-    def bulk_index(
-        self,
-        docs: Sequence[dict[str, Any]],
-        insert_only: Sequence[dict[str, Any]] | None = None,
-        refresh: bool = False,
-    ) -> BulkResult:
-        """Writes docs by their id; `insert_only[i]` fields are set only when doc i is new,
-        so replaying a message never resets what a reply changed later (status, answer)."""
+    def bulk_index(self, docs: Sequence[dict[str, Any]], refresh: bool = False) -> BulkResult:
+        """Writes docs by their id as partial updates (upsert), so replaying a message keeps
+        the fields the alert stage wrote to it later (status, deadline, answer)."""
         if not docs:
             return BulkResult(0)
         operations: list[dict[str, Any]] = []
-        for i, doc in enumerate(docs):
+        for doc in docs:
             index = index_for(self.prefix, doc.get("created_at"))
-            extra = insert_only[i] if insert_only else {}
-            operations.append({"update": {"_index": index, "_id": doc["id"]}})
-            operations.append({"doc": doc, "upsert": {**doc, **extra}})
+            # The alert stage updates the same documents: retry on a concurrent write.
+            operations.append(
+                {"update": {"_index": index, "_id": doc["id"], "retry_on_conflict": 5}}
+            )
+            operations.append({"doc": doc, "doc_as_upsert": True})
+        return self._bulk(operations, refresh)
+
+    def _bulk(self, operations: list[dict[str, Any]], refresh: bool) -> BulkResult:
         if self.engine == "elasticsearch":
             resp = self.client.bulk(operations=operations, refresh=refresh)
         else:
@@ -93,13 +93,17 @@ class SearchEngine:
                 ok += 1
         return BulkResult(ok, errors)
 
-    def update_fields(self, doc_id: str, created_at: str | None, fields: dict[str, Any]) -> None:
-        """Partial update of one message (status, reply, deadline) without re-sending it."""
-        index = index_for(self.prefix, created_at)
-        if self.engine == "elasticsearch":
-            self.client.update(index=index, id=doc_id, doc=fields, retry_on_conflict=3)
-        else:
-            self.client.update(index=index, id=doc_id, body={"doc": fields}, retry_on_conflict=3)
+    def bulk_update(self, updates: Sequence[tuple[str, str | None, dict[str, Any]]]) -> BulkResult:
+        """Partial updates (id, created_at, fields); a message not yet indexed is created with
+        them, and the index agent fills in the rest when it gets there."""
+        if not updates:
+            return BulkResult(0)
+        operations: list[dict[str, Any]] = []
+        for doc_id, created_at, fields in updates:
+            index = index_for(self.prefix, created_at)
+            operations.append({"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}})
+            operations.append({"doc": fields, "doc_as_upsert": True})
+        return self._bulk(operations, refresh=False)
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.index_pattern, allow_no_indices=True)

@@ -1,0 +1,70 @@
+"""What feeds the control topic: tagged messages, responses, ticks, Telegram button presses."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from alerts.notifiers.base import DeliveryError
+from alerts.notifiers.poller import poll_actions
+from streams import deadletter
+from streams.alerting.runtime import AlertsRuntime
+from streams.app import Context
+
+log = logging.getLogger(__name__)
+
+
+def install(ctx: Context, rt: AlertsRuntime) -> None:
+    settings = ctx.settings.alerts
+    origin = ctx.settings.kafka.topics.responses
+
+    @ctx.app.agent(ctx.topics.tagged, name="mcu.alerts.messages")
+    async def messages(stream: Any) -> None:
+        async for raw in stream:
+            try:
+                message = json.loads(raw)
+            except ValueError:
+                continue  # the index agent dead-letters it
+            await rt.submit("message", {"message": message})
+
+    @ctx.app.agent(ctx.topics.responses, name="mcu.alerts.responses")
+    async def responses(stream: Any) -> None:
+        async for raw in stream:
+            try:
+                response = json.loads(raw)
+            except ValueError as exc:
+                await deadletter.send(
+                    ctx.topics.deadletter, raw, None, "alerts", f"not JSON: {exc}", origin
+                )
+                continue
+            await rt.submit("response", {"response": response})
+
+    @ctx.app.timer(interval=settings.tick_seconds, on_leader=True, name="mcu.alerts.tick")
+    async def tick() -> None:
+        await rt.submit("tick", {})
+
+    if not settings.telegram_poll:
+        return
+    offset: list[int | None] = [None]
+    roster = rt.engine.roster
+
+    @ctx.app.timer(interval=0.2, on_leader=True, name="mcu.alerts.telegram")
+    async def telegram() -> None:
+        # Long polling: returns at once when someone presses a button.
+        try:
+            result = await poll_actions(
+                rt.bot,
+                offset[0],
+                datetime.now(UTC),
+                timeout=10,
+                authorize=roster.person_for_telegram_user,
+            )
+        except DeliveryError as exc:
+            log.warning("Telegram getUpdates failed: %s", exc)
+            return
+        for action in result.actions:
+            await rt.submit("action", {"action": action.to_dict()})
+        # Telegram re-sends updates below the offset, so a lost press is re-read, not lost.
+        offset[0] = result.offset
