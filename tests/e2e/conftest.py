@@ -102,30 +102,55 @@ def worker_env(tmp: Path, run_id: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def worker(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerHandle]:
-    """One worker for the session, on topics and an index of its own."""
-    run_id = uuid.uuid4().hex[:8]
-    tmp = tmp_path_factory.mktemp("worker")
-    env = worker_env(tmp, run_id)
+def settings_from(env: dict[str, str]) -> Settings:
+    """Settings as the worker process will read them from `env`."""
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        settings = Settings()
+        return Settings()
     finally:
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def start_worker(tmp: Path, extra: dict[str, str] | None = None) -> WorkerHandle:
+    run_id = uuid.uuid4().hex[:8]
+    env = {**worker_env(tmp, run_id), **(extra or {})}
+    settings = settings_from(env)
     ensure_topics(settings.kafka.bootstrap, settings.kafka.topics, settings.kafka.partitions)
     handle = WorkerHandle(settings, env, tmp / "worker.log")
     handle.start()
-    yield handle
-    handle.stop()
+    return handle
+
+
+def drop_index(handle: WorkerHandle) -> None:
     search = handle.search
     search.client.indices.delete(index=search.index_pattern, allow_no_indices=True)
-    search.client.indices.delete_index_template(name=settings.search.index_prefix, ignore=[404])
+    search.client.indices.delete_index_template(
+        name=handle.settings.search.index_prefix, ignore=[404]
+    )
+
+
+@pytest.fixture(scope="session")
+def worker(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerHandle]:
+    """One worker for the session, on topics and an index of its own."""
+    tmp = tmp_path_factory.mktemp("worker")
+    # Alerts go to ports nobody listens on: the pipeline tests don't look at them.
+    handle = start_worker(
+        tmp,
+        {
+            "MCU_ALERTS__SMTP_PORT": str(free_port()),
+            "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{free_port()}",
+            "MCU_ALERTS__TELEGRAM_POLL": "false",
+            "MCU_ALERTS__API_PORT": str(free_port()),
+        },
+    )
+    yield handle
+    handle.stop()
+    drop_index(handle)
 
 
 def message(text: str, **fields: object) -> bytes:

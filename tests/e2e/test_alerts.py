@@ -1,0 +1,288 @@
+"""Alerts through the real Kafka, delivered to a real SMTP server and a local Bot API server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from streams.settings import CONFIG_DIR, Settings
+from tests.e2e.conftest import WorkerHandle, drop_index, free_port, message, start_worker, wait_for
+
+ROUTES = """
+route:
+  receiver: mcu
+  group_by: [kind, department]
+  group_wait: 1s
+  group_interval: 2s
+  repeat_interval: 1h
+  routes:
+    - matchers: ['severity="critical"']
+      receiver: $department
+      escalation: critical
+      continue: true
+    - receiver: mcu
+inhibit_rules:
+  - source_matchers: ['kind="spike"']
+    target_matchers: ['kind="conflict"']
+    source_contains_target: true
+escalations:
+  critical:
+    steps:
+      - {after: 6s, receiver: sentsova}
+      - {after: 12s, receiver: soboleva}
+"""
+API_TOKEN = "test-api-token"
+
+
+class Server:
+    """`python -m streams.devstack.<module>` on a port, its JSON lines in a file."""
+
+    def __init__(self, module: str, port: int, out: Path) -> None:
+        self.module, self.port, self.out = module, port, out
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        argv = [sys.executable, "-m", self.module, "--port", str(self.port), "--out", str(self.out)]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: _port_open(self.port), timeout=30, interval=0.1)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def lines(self) -> list[dict[str, Any]]:
+        if not self.out.exists():
+            return []
+        return [json.loads(line) for line in self.out.read_text().splitlines() if line.strip()]
+
+
+def _port_open(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+class Alerting:
+    def __init__(self, worker: WorkerHandle, smtp: Server, bot: Server, api_port: int) -> None:
+        self.worker, self.smtp, self.bot, self.api_port = worker, smtp, bot, api_port
+
+    def mails(self, needle: str) -> list[dict[str, Any]]:
+        return [m for m in self.smtp.lines() if needle in m["text"]]
+
+    def telegram(self, needle: str) -> list[dict[str, Any]]:
+        url = f"http://127.0.0.1:{self.bot.port}/_test/messages"
+        messages = json.loads(urllib.request.urlopen(url, timeout=5).read())["messages"]
+        return [m for m in messages if needle in m["text"]]
+
+    def press(self, tg: dict[str, Any], action: str) -> str:
+        """Presses the button; returns the alert id it carries."""
+        data = next(
+            b["callback_data"]
+            for row in tg["reply_markup"]["inline_keyboard"]
+            for b in row
+            if b["callback_data"].startswith(action)
+        )
+        body = json.dumps(
+            {"chat_id": tg["chat_id"], "message_id": tg["message_id"], "data": data}
+        ).encode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.bot.port}/_test/press",
+            data=body,
+            headers={"content-type": "application/json"},
+        )
+        urllib.request.urlopen(req, timeout=5).read()
+        return str(data.split(":", 1)[1])
+
+    def api_alerts(self) -> list[dict[str, Any]]:
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.api_port}/api/v1/alerts",
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+        )
+        data = json.loads(urllib.request.urlopen(req, timeout=5).read())
+        return list(data["alerts"] if isinstance(data, dict) else data)
+
+    def respond(self, response: dict[str, Any]) -> None:
+        from streams.replay import publish
+
+        settings = self.worker.settings
+        raw = json.dumps(response, ensure_ascii=False).encode()
+        publish(settings.kafka.bootstrap, [raw], settings.kafka.topics.responses)
+
+
+@pytest.fixture(scope="module")
+def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Alerting]:
+    tmp = tmp_path_factory.mktemp("alerting")
+    routes = tmp / "routes.yaml"
+    routes.write_text(ROUTES)
+    smtp = Server("streams.devstack.smtp_sink", free_port(), tmp / "smtp.jsonl")
+    bot = Server("streams.devstack.botapi", free_port(), tmp / "botapi.jsonl")
+    smtp.start()
+    bot.start()
+    api_port = free_port()
+    files = [str(CONFIG_DIR / "rules.yaml"), str(routes), str(CONFIG_DIR / "roster.yaml")]
+    worker = start_worker(
+        tmp,
+        {
+            "MCU_ALERTS__CONFIG_FILES": json.dumps(files),
+            "MCU_ALERTS__TICK_SECONDS": "1",
+            "MCU_ALERTS__SMTP_PORT": str(smtp.port),
+            "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{bot.port}",
+            "MCU_ALERTS__API_PORT": str(api_port),
+            "MCU_ALERTS__API_TOKEN": API_TOKEN,
+        },
+    )
+    yield Alerting(worker, smtp, bot, api_port)
+    worker.stop()
+    drop_index(worker)
+    smtp.stop()
+    bot.stop()
+
+
+def just_now() -> str:
+    """A message from this moment: no response deadline has passed yet."""
+    return datetime.now(UTC).isoformat()
+
+
+def unique(text: str) -> tuple[str, str]:
+    """A text with a marker that finds its alerts among the others'."""
+    tag = uuid.uuid4().hex[:6]
+    return f"{text} [{tag}]", tag
+
+
+def test_conflict_reaches_email_and_telegram_ack_stops_escalation_reply_resolves(
+    alerting: Alerting,
+) -> None:
+    text_a, tag_a = unique("Я приду и подожгу вашу администрацию, если не дадите горячую воду!!!")
+    text_b, tag_b = unique(
+        "Учителя школы №3 издеваются над детьми, соберём родителей и пойдём к прокурору!"
+    )
+    raw_a = message(
+        text_a, created_at=just_now(), author={"id": "u-a", "name": "А", "is_official": False}
+    )
+    raw_b = message(
+        text_b, created_at=just_now(), author={"id": "u-b", "name": "Б", "is_official": False}
+    )
+    alerting.worker.publish([raw_a, raw_b])
+
+    wait_for(lambda: alerting.telegram(tag_a) and alerting.telegram(tag_b), timeout=90)
+    assert alerting.mails(tag_a), "the alert is also sent by e-mail"
+    first = alerting.telegram(tag_a)[0]
+    assert "Взять в работу" in json.dumps(first["reply_markup"], ensure_ascii=False)
+    alert_id = alerting.press(first, "ack")
+
+    def acked() -> bool:
+        alerts = [a for a in alerting.api_alerts() if a["id"] == alert_id]
+        return bool(alerts) and bool(alerts[0].get("acked_by"))
+
+    wait_for(acked, timeout=30)
+
+    # B is not acknowledged: it escalates to the head of МЦУ; A, acknowledged, does not.
+    def escalated(tag: str) -> bool:
+        return any(m["subject"].startswith("[МЦУ] Эскалация") for m in alerting.mails(tag))
+
+    wait_for(lambda: escalated(tag_b), timeout=60)
+    time.sleep(2)
+    assert not escalated(tag_a)
+
+    reply = message(
+        "Добрый день! Аварийная бригада восстановила горячее водоснабжение сегодня к 15:00.",
+        kind="reply",
+        parent_id=json.loads(raw_a)["id"],
+        thread_id=json.loads(raw_a)["thread_id"] if "thread_id" in json.loads(raw_a) else None,
+        created_at=just_now(),
+        author={"id": "adm", "name": "Администрация", "is_official": True},
+    )
+    alerting.worker.publish([reply])
+    wait_for(
+        lambda: any(
+            "решен" in m["subject"].lower() or "закрыт" in m["subject"].lower()
+            for m in alerting.mails(tag_a)
+        ),
+        timeout=60,
+    )
+
+
+def test_overdue_appeal_fires_and_a_response_closes_it(alerting: Alerting) -> None:
+    text, tag = unique(
+        "Прошу отремонтировать крышу дома по улице Строителей, 14, протекает в подъезде."
+    )
+    raw = message(text, source="pos", kind="appeal", created_at="2026-10-01T10:00:00+05:00")
+    item_id = json.loads(raw)["id"]
+    alerting.worker.publish([raw])
+    wait_for(lambda: alerting.mails(tag), timeout=90)
+    search = alerting.worker.search
+
+    def doc() -> dict[str, Any]:
+        search.refresh()
+        hits = list(search.scan({"ids": {"values": [item_id]}}))
+        return hits[0] if hits else {}
+
+    wait_for(lambda: doc().get("overdue") is True, timeout=60)
+    assert doc()["status"] == "open" and doc()["deadline"]
+
+    alerting.respond(
+        {
+            "item_id": item_id,
+            "status": "answered",
+            "at": "2026-11-25T12:00:00+05:00",
+            "by": "bessonov",
+            "reply_id": "pos:reply-1",
+        }
+    )
+    wait_for(lambda: doc().get("status") == "answered", timeout=60)
+    assert doc()["response_hours"] > 8
+
+
+def test_smtp_down_then_up_delivers_once(alerting: Alerting) -> None:
+    alerting.smtp.stop()
+    text, tag = unique(
+        "Вы там совсем охренели?! Третий месяц нет света во дворе, будем жаловаться губернатору!"
+    )
+    alerting.worker.publish([message(text)])
+    wait_for(lambda: alerting.telegram(tag), timeout=90)
+    time.sleep(3)
+    assert not alerting.mails(tag)
+    alerting.smtp.start()
+    wait_for(lambda: alerting.mails(tag), timeout=120)
+    time.sleep(5)
+    by_id = [m["message_id"] for m in alerting.mails(tag)]
+    assert len(by_id) == len(set(by_id)), "no notification twice"
+
+
+def test_kill_9_mid_run_sends_nothing_twice_and_loses_nothing(alerting: Alerting) -> None:
+    texts = [
+        unique(f"Сколько можно терпеть, {n}-й раз пишем про яму на Ленина, вы издеваетесь?!")
+        for n in range(1, 9)
+    ]
+    records = [
+        message(t, author={"id": f"k{n}", "name": "Житель", "is_official": False})
+        for n, (t, _) in enumerate(texts)
+    ]
+    alerting.worker.publish(records)
+    wait_for(lambda: any(alerting.telegram(tag) for _, tag in texts), timeout=90)
+    alerting.worker.kill()
+    alerting.worker.start()
+    wait_for(lambda: all(alerting.telegram(tag) for _, tag in texts), timeout=180)
+    time.sleep(8)
+    for _, tag in texts:
+        mails = alerting.mails(tag)
+        ids = [m["message_id"] for m in mails]
+        assert mails, f"lost: {tag}"
+        assert len(ids) == len(set(ids)), f"sent twice: {tag}"
+        sent = [(m["chat_id"], m["text"]) for m in alerting.telegram(tag)]
+        assert len(sent) == len(set(sent)), f"sent twice to Telegram: {tag}"
