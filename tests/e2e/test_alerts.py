@@ -203,7 +203,7 @@ def test_conflict_reaches_email_and_telegram_ack_stops_escalation_reply_resolves
         "Добрый день! Аварийная бригада восстановила горячее водоснабжение сегодня к 15:00.",
         kind="reply",
         parent_id=json.loads(raw_a)["id"],
-        thread_id=json.loads(raw_a)["thread_id"] if "thread_id" in json.loads(raw_a) else None,
+        thread_id=json.loads(raw_a)["id"],
         created_at=just_now(),
         author={"id": "adm", "name": "Администрация", "is_official": True},
     )
