@@ -31,6 +31,9 @@ class Summary:
     by_source: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
     negative: int = 0
+    alerts_fired: int = 0
+    alerts_open: int = 0
+    delivered: dict[str, int] = field(default_factory=dict)
     search_url: str = ""
     prometheus_url: str = ""
     metrics_url: str = ""
@@ -45,6 +48,11 @@ class Summary:
             "by_source": self.by_source,
             "conflicts": self.conflicts,
             "negative": self.negative,
+            "alerts": {
+                "fired": self.alerts_fired,
+                "open": self.alerts_open,
+                "delivered": self.delivered,
+            },
             "search_url": self.search_url,
             "prometheus_url": self.prometheus_url,
             "metrics_url": self.metrics_url,
@@ -133,6 +141,57 @@ def aggregate(search: SearchEngine, ids: list[str]) -> dict[str, Any]:
     return aggs
 
 
+def alert_counts(metrics_url: str) -> tuple[int, dict[str, int]]:
+    """Alerts fired and notifications sent per channel, as the worker's /metrics says."""
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = urllib.request.urlopen(metrics_url, timeout=5).read().decode()
+    fired = 0.0
+    sent: dict[str, int] = {"email": 0, "telegram": 0}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "mcu_alerts_fired_total":
+                fired += sample.value
+            elif sample.name == "mcu_notifications_total" and sample.labels["result"] == "sent":
+                channel = sample.labels["channel"]
+                sent[channel] = sent.get(channel, 0) + int(sample.value)
+    return int(fired), sent
+
+
+def open_alerts(settings: Settings) -> int:
+    """Open alerts, as the worker's alerts HTTP API lists them."""
+    import json
+    import urllib.request
+
+    cfg = settings.alerts
+    req = urllib.request.Request(
+        f"http://{cfg.api_host}:{cfg.api_port}/api/v1/alerts",
+        headers={"Authorization": f"Bearer {cfg.api_token.get_secret_value()}"},
+    )
+    data = json.loads(urllib.request.urlopen(req, timeout=5).read())
+    return len(data["alerts"])
+
+
+def wait_for_alerts(
+    metrics_url: str, before: tuple[int, dict[str, int]], settle: float
+) -> tuple[int, dict[str, int]]:
+    """Waits out grouping (group_wait) until deliveries stop changing; returns the increase."""
+    started = time.monotonic()
+    last, stable_since = alert_counts(metrics_url), time.monotonic()
+    while time.monotonic() - started < settle * 4:
+        time.sleep(2.0)
+        now = alert_counts(metrics_url)
+        if now != last:
+            last, stable_since = now, time.monotonic()
+        elif time.monotonic() - started >= settle and time.monotonic() - stable_since >= 8:
+            break
+    fired = last[0] - before[0]
+    delivered = {ch: n - before[1].get(ch, 0) for ch, n in last[1].items()}
+    return fired, delivered
+
+
 def run(
     settings: Settings,
     files: list[Path] | None = None,
@@ -149,6 +208,8 @@ def run(
     )
     say("Обработчик: " + ("запущен" if start_worker(settings) else "уже работал"))
     dlq_before = end_offsets(settings.kafka.bootstrap, names.deadletter)
+    metrics_url = f"http://127.0.0.1:{settings.worker.metrics_port}/metrics"
+    alerts_before = alert_counts(metrics_url)
     records = [raw for path in files for raw in lines(path)]
     ids = sample_ids(files)
     say(f"Отправляю {len(records)} сообщений в {names.raw}…")
@@ -171,12 +232,18 @@ def run(
         summary.conflicts = int(aggs["conflicts"]["doc_count"])
         summary.negative = int(aggs["negative"]["doc_count"])
     search.close()
+    if settings.alerts.enabled:
+        say("Жду оповещения (группировка, доставка на SMTP и в Telegram)…")
+        summary.alerts_fired, summary.delivered = wait_for_alerts(
+            metrics_url, alerts_before, settle=35.0
+        )
+        summary.alerts_open = open_alerts(settings)
     summary.seconds = time.monotonic() - started
     summary.search_url = (
         f"{settings.search.url}/{settings.search.index_prefix}-*/_search?q=text:отопление"
     )
     summary.prometheus_url = f"http://127.0.0.1:{settings.devstack.prometheus_port}"
-    summary.metrics_url = f"http://127.0.0.1:{settings.worker.metrics_port}/metrics"
+    summary.metrics_url = metrics_url
     return summary
 
 
@@ -215,11 +282,15 @@ def render(summary: Summary) -> str:
     ]
     for code, n in sorted(summary.by_category.items(), key=lambda kv: -kv[1]):
         out.append(f"    {CATEGORY_TITLES.get(code, code):<22} {n}")
+    delivered = ", ".join(f"{ch}: {n}" for ch, n in sorted(summary.delivered.items()))
     out += [
+        f"  оповещений сработало:     {summary.alerts_fired} (доставлено — {delivered or 'нет'})",
+        f"  открытых оповещений:      {summary.alerts_open}",
         "  где смотреть:",
         f"    поиск (OpenSearch):  {summary.search_url}",
         f"    Prometheus:          {summary.prometheus_url}",
         f"    метрики обработчика: {summary.metrics_url}",
+        "    письма и сообщения:  .devstack/data/smtp.jsonl, .devstack/data/botapi.jsonl",
         "  остановить всё: mcu devstack down",
     ]
     return "\n".join(out)
