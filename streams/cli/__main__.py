@@ -1,0 +1,5 @@
+"""`python -m streams.cli` is `mcu`."""
+
+from streams.cli import main
+
+main()
