@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
@@ -50,21 +51,27 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     offset: list[int | None] = [None]
     roster = rt.engine.roster
 
-    @ctx.app.timer(interval=0.2, on_leader=True, name="mcu.alerts.telegram")
+    @ctx.app.task
     async def telegram() -> None:
-        # Long polling: returns at once when someone presses a button.
-        try:
-            result = await poll_actions(
-                rt.bot,
-                offset[0],
-                datetime.now(UTC),
-                timeout=10,
-                authorize=roster.person_for_telegram_user,
-            )
-        except DeliveryError as exc:
-            log.warning("Telegram getUpdates failed: %s", exc)
-            return
-        for action in result.actions:
-            await rt.submit("action", {"action": action.to_dict()})
-        # Telegram re-sends updates below the offset, so a lost press is re-read, not lost.
-        offset[0] = result.offset
+        while True:
+            # One poller per bot: Telegram refuses concurrent getUpdates.
+            if not ctx.app.is_leader():
+                await asyncio.sleep(5)
+                continue
+            try:
+                # Long polling: returns at once when someone presses a button.
+                result = await poll_actions(
+                    rt.bot,
+                    offset[0],
+                    datetime.now(UTC),
+                    timeout=10,
+                    authorize=roster.person_for_telegram_user,
+                )
+            except DeliveryError as exc:
+                log.warning("Telegram getUpdates failed: %s", exc)
+                await asyncio.sleep(5)
+                continue
+            for action in result.actions:
+                await rt.submit("action", {"action": action.to_dict()})
+            # Telegram re-sends updates below the offset, so a lost press is re-read, not lost.
+            offset[0] = result.offset
