@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
-from nlp.lexicon import Word
+from nlp.lexicon import Hit, Word
 from nlp.scan import Scan
 
 OTHER = "other"
@@ -25,6 +25,22 @@ def located(words: Sequence[Word], start: int) -> bool:
     return before[-1] in LOCATIVE or (before[0] in LOCATIVE and before[-1] == "с")
 
 
+def _covered(hits: Sequence[Hit]) -> set[tuple[int, int, str]]:
+    """Hits lying inside a longer hit of another rubric: the longer phrase says what they mean."""
+    spans = {(hit.start, hit.stop, hit.term.label) for hit in hits}
+    return {
+        (hit.start, hit.stop, hit.term.text)
+        for hit in hits
+        if any(
+            start <= hit.start
+            and hit.stop <= stop
+            and stop - start > hit.stop - hit.start
+            and label != hit.term.label
+            for start, stop, label in spans
+        )
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class CategoryGuess:
     category: str
@@ -39,27 +55,58 @@ class Categoriser:
         self.categories = [category for category, terms in config.categories.items() if terms]
         self.minimum = config.threshold("category_min_score", 1.0)
         self.named_factor = config.threshold("category_named_factor", 0.4)
+        # Below one weak term, so the learned model only settles near-ties of the lexicon.
+        self.model_weight = config.threshold("category_model_weight", 0.9)
 
     def scores(self, scan: Scan, inside: Sequence[tuple[int, int]] = ()) -> dict[str, float]:
-        return {category: self._score(scan, category, inside) for category in self.categories}
+        hits = [hit for category in self.categories for hit in scan.hits(lexicon_name(category))]
+        covered = _covered(hits)
+        return {
+            category: self._score(scan, category, inside, covered) for category in self.categories
+        }
 
-    def _score(self, scan: Scan, category: str, inside: Sequence[tuple[int, int]]) -> float:
-        """Distinct terms count once; a term seen only inside a name («у школы №3») counts less."""
+    def _score(
+        self,
+        scan: Scan,
+        category: str,
+        inside: Sequence[tuple[int, int]],
+        covered: set[tuple[int, int, str]],
+    ) -> float:
+        """Distinct terms count once; a term seen only inside a name («у школы №3») counts less,
+        and one inside a longer matched term («пропал» in «пропал свет») not at all."""
         words = scan.words
         best: dict[str, float] = {}
         for hit in scan.hits(lexicon_name(category)):
+            if (hit.start, hit.stop, hit.term.text) in covered:
+                continue
             first, last = words[hit.start].index, words[hit.stop - 1].index
             named = any(a <= first and last <= b for a, b in inside) or located(words, hit.start)
             weight = hit.term.weight * (self.named_factor if named else 1.0)
             best[hit.term.text] = max(best.get(hit.term.text, 0.0), weight)
         return sum(best.values())
 
-    def classify(self, scan: Scan, inside: Sequence[tuple[int, int]] = ()) -> CategoryGuess:
-        scores = self.scores(scan, inside)
+    def classify(
+        self,
+        scan: Scan,
+        inside: Sequence[tuple[int, int]] = (),
+        learned: Mapping[str, float] | None = None,
+    ) -> CategoryGuess:
+        return self.decide(self.scores(scan, inside), learned)
+
+    def decide(
+        self, scores: Mapping[str, float], learned: Mapping[str, float] | None = None
+    ) -> CategoryGuess:
+        """The best lexicon score wins, `other` when none reaches the minimum; the learned
+        probabilities (0..1, weighted below one weak term) only reorder near-ties."""
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if not ranked or ranked[0][1] < self.minimum:
             return CategoryGuess(OTHER, 0.0, tuple(ranked))
         best, top = ranked[0]
+        if learned:
+            best = max(
+                ranked, key=lambda item: item[1] + self.model_weight * learned.get(item[0], 0.0)
+            )[0]
+            top = scores[best]
         total = sum(score for _, score in ranked)
         # Share of the evidence, damped when the evidence itself is thin.
         confidence = (top / total) * min(1.0, top / 6.0 + 0.5)

@@ -9,6 +9,7 @@ from typing import Any
 from nlp.addresses import AddressFinder
 from nlp.analysis import Analysis, Entity
 from nlp.category import Categoriser, lexicon_name, located
+from nlp.category_model import CategoryModel, lemma_features
 from nlp.config import TaggerConfig, load_config
 from nlp.conflict import ConflictDetector
 from nlp.entities import EntityFinder
@@ -18,7 +19,7 @@ from nlp.morph import Morphology
 from nlp.people import PersonNamer
 from nlp.pipeline import Pipeline
 from nlp.replies import ReplyJudge
-from nlp.scan import Scanner
+from nlp.scan import Scan, Scanner
 from nlp.sentiment import SentimentScorer
 from nlp.toxicity import ToxicityScorer
 
@@ -58,7 +59,14 @@ class Tagging:
 class Tagger:
     """Loads the models and rules once; `tag_many` is the batch method, `tag` sits on top."""
 
-    def __init__(self, config: TaggerConfig | None = None, network_batch: int = 16) -> None:
+    def __init__(
+        self,
+        config: TaggerConfig | None = None,
+        network_batch: int = 16,
+        category_model: CategoryModel | None = None,
+    ) -> None:
+        """`category_model`: an optional learned tie-breaker (scripts/train_category.py); off by
+        default, as it did not beat the lexicon order in cross-validation."""
         self.config = config or load_config()
         self.pipeline = Pipeline(batch_size=network_batch)
         self.morph = Morphology(self.pipeline.vocab)
@@ -72,6 +80,7 @@ class Tagger:
         self.addresses = AddressFinder(self.config, self.morph)
         self.entities = EntityFinder(self.config, self.morph, self.people)
         self.categoriser = Categoriser(self.config)
+        self.category_model = category_model
         self.toxicity = ToxicityScorer(self.config)
         self.conflicts = ConflictDetector(self.config)
         self.replies = ReplyJudge(self.config)
@@ -93,8 +102,11 @@ class Tagger:
         streets = self.addresses.find(analysis)
         entities = self.entities.find(analysis, streets, words)
         people = [entity for entity in entities if entity.type == "PER"]
-        named = [(e.first, e.last) for e in entities if e.type in {"ORG", "LOC"}]
-        category = self.categoriser.classify(scan, self._located_names(words, named))
+        scores = self._category_scores(words, scan, entities)
+        learned = None
+        if self.category_model is not None:
+            learned = self.category_model.probabilities(lemma_features(analysis), item.kind, scores)
+        category = self.categoriser.decide(scores, learned)
         toxicity = self.toxicity.score(item.text, scan)
         polarity = self.sentiment.polarity(scan)
         judged = self.replies.judge(item.text, scan, len(people)) if reply else None
@@ -133,6 +145,24 @@ class Tagger:
             formal_reply=judged.formal if judged else None,
             rude_reply=rude if judged else None,
         )
+
+    def category_inputs(
+        self, items: Sequence[TextItem]
+    ) -> list[tuple[list[str], dict[str, float]]]:
+        """What the learned category model reads: content lemmas and lexicon scores (training)."""
+        result = []
+        for analysis in self.pipeline.analyse_many([item.text for item in items]):
+            words = words_of(analysis)
+            scan = self.scanner.scan(words)
+            entities = self.entities.find(analysis, self.addresses.find(analysis), words)
+            result.append((lemma_features(analysis), self._category_scores(words, scan, entities)))
+        return result
+
+    def _category_scores(
+        self, words: Sequence[Word], scan: Scan, entities: Sequence[Entity]
+    ) -> dict[str, float]:
+        named = [(e.first, e.last) for e in entities if e.type in {"ORG", "LOC"}]
+        return self.categoriser.scores(scan, self._located_names(words, named))
 
     def _located_names(
         self, words: Sequence[Word], named: Sequence[tuple[int, int]]
