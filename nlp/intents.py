@@ -13,7 +13,7 @@ from nlp.scan import Scan
 
 LEXICONS = ("complaint", "question", "question_start", "rhetorical")
 
-QUESTION_MARK = re.compile(r"(?<![?!])\?(?![?!])")
+QUESTION_MARK = re.compile(r"\?")
 
 
 def _sentences(analysis: Analysis) -> list[tuple[int, str]]:
