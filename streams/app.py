@@ -69,19 +69,22 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         ),
         metrics=Metrics(registry or CollectorRegistry()),
     )
-    from streams.agents import index, lag, tag
+    from streams.agents import index, lag, ratings, tag
 
     ctx.metrics.init_categories(list(load_config().categories))
     tag.install(ctx)
     department_for = None
+    departments: list[str] = []
     if settings.alerts.enabled:
         from streams.alerting import api, core, feeds, runtime
 
         rt = runtime.build(app, names.control, settings.alerts)
         department_for = rt.engine.department_for
+        departments = [d.id for d in rt.config.roster.departments]
         feeds.install(ctx, rt)
         core.install(ctx, rt)
         api.install(ctx, rt)
     index.install(ctx, department_for)
     lag.install(ctx)
+    ratings.install(ctx, departments)
     return ctx

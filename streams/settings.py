@@ -56,6 +56,8 @@ class WorkerSettings(BaseModel):
     tag_batch_timeout: float = 0.5
     index_batch_size: int = 200
     index_batch_timeout: float = 1.0
+    # How often the department ratings of the month are recomputed for the screen.
+    ratings_seconds: float = 300.0
 
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"

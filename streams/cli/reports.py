@@ -8,11 +8,11 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from reports.documents import Doc, from_source
+from reports.documents import Doc
 from reports.html import ReportMeta
 from reports.period import TZ, Period
 from reports.ratings import FOLLOW_UP, DepartmentRating, compute_ratings, format_table, to_csv
@@ -47,20 +47,17 @@ def period_of(first: str | None, last: str | None, today: date) -> Period:
 
 def fetch(period: Period, now: datetime, *, follow_up: timedelta = timedelta(0)) -> list[Doc]:
     """Documents created in the period (plus `follow_up` after it, for reactions to replies)."""
+    from streams import ratings as rating_docs
     from streams.search import connect
     from streams.settings import Settings
 
     settings = Settings()
     engine = connect(settings.search)
-    until = min(period.end + follow_up, max(now, period.end))
-    query: dict[str, Any] = {
-        "range": {"created_at": {"gte": period.start.isoformat(), "lt": until.isoformat()}}
-    }
     try:
         if not engine.ping():
             typer.echo(f"Поисковая система недоступна: {settings.search.url}", err=True)
             raise typer.Exit(2)
-        return [from_source(src) for src in engine.scan(query)]
+        return rating_docs.fetch(engine, period, now, follow_up)
     finally:
         engine.close()
 

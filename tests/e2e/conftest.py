@@ -146,6 +146,7 @@ def worker(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{free_port()}",
             "MCU_ALERTS__TELEGRAM_POLL": "false",
             "MCU_ALERTS__API_PORT": str(free_port()),
+            "MCU_WORKER__RATINGS_SECONDS": "3",
         },
     )
     yield handle
