@@ -16,6 +16,8 @@ QUOTES_OPEN = {"«", '"', "„", "“", "'"}
 QUOTES_CLOSE = {"»", '"', "“", "”", "'"}
 NUMBER = re.compile(r"^\d{1,4}$")
 NUMBER_SIGNS = {"№", "n", "номер"}
+ORDINAL = re.compile(r"^(\d{1,4})(?:-?(?:й|я|ей|ой|ю|го|м|ом))?$", re.IGNORECASE)
+ORDINAL_ENDINGS = {"й", "я", "ей", "ой", "ю", "го", "м", "ом"}
 
 
 class EntityFinder:
@@ -28,6 +30,8 @@ class EntityFinder:
         self.organisations = Lexicon.gazetteer(config.organisations, morph.normal_term)
         self.types = Lexicon.gazetteer(config.organisation_types, morph.normal_term)
         self.stoplist = {_key(normal) for normal in config.lexicon("not_entity")}
+        # «управляющая компания ООО "Управдом"»: the inner type names the organisation.
+        self.type_names = {kind.upper() for kind in config.organisation_types if kind.isupper()}
         self.stopheads = {_key(head) for head in config.lexicon("not_entity_head")}
 
     def find(
@@ -130,14 +134,11 @@ class EntityFinder:
             if any(entity.overlaps(first, last) for entity in result):
                 continue
             name, stop = _name_after(tokens, last + 1, kind.isupper())
-            if (
-                name is None
-                and not kind.isupper()
-                and first > 0
-                and NUMBER.match(tokens[first - 1].text)
-            ):
-                name, stop, first = f"№{tokens[first - 1].text}", last, first - 1
-            if name is None:
+            if name is None and not kind.isupper():
+                number, start = _number_before(tokens, first)
+                if number is not None:
+                    name, stop, first = f"№{number}", last, start
+            if name is None or name.upper() in self.type_names:
                 continue
             result.append(
                 Entity(
@@ -198,7 +199,9 @@ def _name_after(tokens: Sequence[Token], index: int, abbreviation: bool) -> tupl
         if index + 1 < len(tokens) and NUMBER.match(tokens[index + 1].text):
             return f"№{tokens[index + 1].text}", index + 1
         return None, index
-    if NUMBER.match(token.text) and not abbreviation:
+    glued_word = index + 1 < len(tokens) and _glued(tokens, index + 1)
+    if NUMBER.match(token.text) and not abbreviation and not glued_word:
+        # «заводе 28к» is a wage, not a number of the plant.
         return f"№{token.text}", index
     if token.text in QUOTES_OPEN:
         for stop in range(index + 1, min(len(tokens), index + 8)):
@@ -209,6 +212,27 @@ def _name_after(tokens: Sequence[Token], index: int, abbreviation: bool) -> tupl
     if abbreviation and token.text[:1].isupper() and token.is_word and token.pos != "ADP":
         return token.text, index
     return None, index
+
+
+def _number_before(tokens: Sequence[Token], first: int) -> tuple[str | None, int]:
+    """«3 школа», «3й школы», «10-й школе» → the number and where it starts."""
+    if first > 0:
+        token = tokens[first - 1]
+        match = ORDINAL.match(token.text)
+        if match:
+            return match.group(1), first - 1
+        if (
+            first > 1
+            and token.text.lower() in ORDINAL_ENDINGS
+            and _glued(tokens, first - 1)
+            and NUMBER.match(tokens[first - 2].text)
+        ):
+            return tokens[first - 2].text, first - 2
+    return None, first
+
+
+def _glued(tokens: Sequence[Token], index: int) -> bool:
+    return tokens[index - 1].stop == tokens[index].start
 
 
 def _key(text: str) -> str:

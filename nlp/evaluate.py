@@ -38,7 +38,8 @@ class Counts:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.lower().replace("ё", "е").split())
+    # «школа № 3» and «школа №3» are one normal form written two ways.
+    return " ".join(text.lower().replace("ё", "е").replace("№ ", "№").split())
 
 
 def evaluate(

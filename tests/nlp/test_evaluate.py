@@ -53,6 +53,12 @@ def test_entities_compare_by_normal_form_ignoring_yo() -> None:
     assert evaluate([gold], [pred])["entities"]["PER"]["f1"] == 1.0
 
 
+def test_number_sign_spacing_is_one_normal_form() -> None:
+    gold = {**GOLD, "entities": [{"type": "ORG", "normal": "школа № 7"}]}
+    pred = {**GOLD, "entities": [{"type": "ORG", "normal": "школа №7", "text": "x"}]}
+    assert evaluate([gold], [pred])["entities"]["ORG"]["f1"] == 1.0
+
+
 def test_mcu_eval_json(tmp_path: Path) -> None:
     path = tmp_path / "labelled.jsonl"
     record = {
