@@ -146,6 +146,8 @@ def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
             "MCU_ALERTS__API_TOKEN": API_TOKEN,
         },
     )
+    # The alerts API starts with the worker's agents, a little after its metrics port.
+    wait_for(lambda: _port_open(api_port), timeout=120, interval=0.2)
     yield Alerting(worker, smtp, bot, api_port)
     worker.stop()
     drop_index(worker)
@@ -286,3 +288,97 @@ def test_kill_9_mid_run_sends_nothing_twice_and_loses_nothing(alerting: Alerting
         sent = [(m["chat_id"], m["text"]) for m in alerting.telegram(tag)]
         assert sent, f"lost in Telegram: {tag}"
         assert len(sent) == len(set(sent)), f"sent twice to Telegram: {tag}"
+
+
+def _ours(alerting: Alerting, ids: set[str], rule: str) -> list[dict[str, Any]]:
+    return [
+        a
+        for a in alerting.api_alerts()
+        if a["rule"] == rule and ({a.get("item_id")} | set(a.get("members") or [])) & ids
+    ]
+
+
+def _resolve(alerting: Alerting, alert_id: str) -> None:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{alerting.api_port}/api/v1/alerts/{alert_id}/resolve",
+        data=b'{"by": "romanyuk"}',
+        headers={"Authorization": f"Bearer {API_TOKEN}", "content-type": "application/json"},
+    )
+    urllib.request.urlopen(req, timeout=5).read()
+
+
+def _citizen(author: str) -> dict[str, Any]:
+    return {"id": author, "name": "Житель", "is_official": False}
+
+
+def _official() -> dict[str, Any]:
+    return {"id": "adm", "name": "Администрация", "is_official": True}
+
+
+def _spike(house: int, author: str) -> list[bytes]:
+    texts = [
+        f"На улице Механизаторов, {house} третий день нет отопления, батареи ледяные.",
+        f"Механизаторов {house}: в квартирах +14, дети болеют, отопления так и нет!",
+        f"Подтверждаю, на улице Механизаторов, {house} холодно, отопление не дали.",
+    ]
+    return [
+        message(t, created_at=just_now(), author=_citizen(f"{author}{i}"))
+        for i, t in enumerate(texts)
+    ]
+
+
+def _repeat(house: int, author: str) -> list[bytes]:
+    thread = f"vk:-7_{uuid.uuid4().hex[:6]}"
+    texts = [
+        f"Яма на улице Энгельса, {house} уже по колено, когда засыпете?",
+        f"Снова пишу про яму на Энгельса, {house}: ничего не сделано, машины бьются!",
+    ]
+    return [
+        message(t, created_at=just_now(), thread_id=thread, author=_citizen(author)) for t in texts
+    ]
+
+
+def _viral(house: int, author: str) -> list[bytes]:
+    text = f"Позор! Детская площадка на улице Гагарина, {house} разломана, дети травмируются!"
+    reactions = {"likes": 400, "reposts": 60, "comments": 90, "views": 50000}
+    return [message(text, created_at=just_now(), reactions=reactions, author=_citizen(author))]
+
+
+def _bad_reply(house: int, author: str) -> list[bytes]:
+    question = message(
+        f"Когда отремонтируют крыльцо подъезда на улице Урицкого, {house}?",
+        created_at=just_now(),
+        author=_citizen(author),
+    )
+    parent = json.loads(question)["id"]
+    reply = message(
+        "Ваше обращение направлено в профильное ведомство для рассмотрения "
+        "в установленном порядке.",
+        kind="reply",
+        parent_id=parent,
+        thread_id=parent,
+        created_at=just_now(),
+        author=_official(),
+    )
+    return [question, reply]
+
+
+@pytest.mark.parametrize(
+    ("rule", "make"),
+    [
+        ("spike-address", _spike),
+        ("repeat-complaint", _repeat),
+        ("viral-negative", _viral),
+        ("bad-reply", _bad_reply),
+    ],
+)
+def test_each_rule_kind_fires_and_resolves(alerting: Alerting, rule: str, make: Any) -> None:
+    house = 100 + uuid.uuid4().int % 800
+    records = make(house, f"author-{uuid.uuid4().hex[:6]}")
+    ids = {json.loads(r)["id"] for r in records}
+    alerting.worker.publish(records)
+    wait_for(lambda: _ours(alerting, ids, rule), timeout=90)
+    alert = _ours(alerting, ids, rule)[0]
+    assert alert["status"] == "firing"
+    _resolve(alerting, alert["id"])
+    wait_for(lambda: not _ours(alerting, ids, rule), timeout=60)
