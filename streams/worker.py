@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 from faust.worker import Worker
+from kafka.errors import KafkaError
 
 from alerts.errors import ConfigError
 from streams.app import create_app
@@ -13,27 +15,40 @@ from streams.metrics import start_metrics_server
 from streams.settings import Settings
 from streams.topics import ensure_topics
 
+log = logging.getLogger(__name__)
+
 
 def run(settings: Settings | None = None, loglevel: str = "INFO") -> None:
     settings = settings or Settings()
     logging.basicConfig(level=loglevel)
-    ensure_topics(
-        settings.kafka.bootstrap,
-        settings.kafka.topics,
-        settings.kafka.partitions,
-        settings.kafka.replicas,
-    )
     try:
         ctx = create_app(settings)
     except ConfigError as exc:
         # A bad rules/routes/roster file stops the worker, naming file, line and reason.
         print(f"Ошибка в конфигурации оповещений:\n{exc}", file=sys.stderr)
         raise SystemExit(2) from exc
+    wait_for_topics(settings)
     start_metrics_server(
         ctx.metrics.registry, settings.worker.metrics_port, addr=settings.worker.metrics_addr
     )
     worker = Worker(ctx.app, loglevel=loglevel, quiet=True)
     worker.execute_from_commandline()
+
+
+def wait_for_topics(settings: Settings) -> None:
+    """Creates the topics, waiting for the broker while it is down (retried, not skipped)."""
+    kafka = settings.kafka
+    delay = 1.0
+    while True:
+        try:
+            ensure_topics(kafka.bootstrap, kafka.topics, kafka.partitions, kafka.replicas)
+            return
+        except KafkaError as exc:
+            log.warning(
+                "Kafka %s недоступна (%s), повтор через %.0f с", kafka.bootstrap, exc, delay
+            )
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
 
 if __name__ == "__main__":

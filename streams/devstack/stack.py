@@ -6,7 +6,7 @@ import socket
 import sys
 from collections.abc import Callable
 
-from streams.devstack.fetch import fetch
+from streams.devstack.fetch import fetch, require
 from streams.devstack.kafka import kafka_server
 from streams.devstack.layout import Layout
 from streams.devstack.opensearch import opensearch_server
@@ -52,6 +52,7 @@ def servers(settings: Settings) -> list[Server]:
 def up(settings: Settings, say: Callable[[str], None] = print) -> list[Server]:
     """Starts what is not running and waits for every server; running ones are left alone."""
     layout = Layout.at(settings.devstack.dir)
+    require("java", "Установите Java 17: apt-get install openjdk-17-jdk-headless.")
     fetch(layout)
     started = servers(settings)
     for server in started:
