@@ -75,9 +75,19 @@ def as_root() -> bool:
     return os.geteuid() == 0
 
 
+def others_can_reach(path: Path) -> bool:
+    """Whether another user may walk down to `path` (every folder on the way has o+x)."""
+    return all(p.stat().st_mode & 0o001 for p in (path, *path.parents) if p.exists())
+
+
+def outside(layout: Layout) -> bool:
+    """As root, the node runs as `nobody`, which may not reach a project under, say, /root."""
+    return as_root() and not others_can_reach(layout.root)
+
+
 def home(layout: Layout) -> Path:
-    """The node's home, data and logs; outside the project when it runs as another user."""
-    if as_root():
+    """The node's home, data and logs: in the project folder, unless its user can't reach it."""
+    if outside(layout):
         digest = hashlib.sha1(str(layout.root).encode()).hexdigest()[:10]
         return Path("/var/tmp") / f"mcu-opensearch-{digest}"
     return layout.root / "opensearch"
@@ -119,15 +129,16 @@ def assemble(layout: Layout) -> Path:
 
 
 def _link_dir(target: Path, jars: list[Path]) -> None:
+    """Hard links (copies across file systems): the node's security manager lets it read only
+    below its home, so symbolic links to the Maven cache would be refused."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for jar in jars:
-        # Copies when another user runs the node: the project folder may be closed to it.
-        if as_root():
+        try:
+            os.link(jar, target / jar.name)
+        except OSError:
             shutil.copyfile(jar, target / jar.name)
-        else:
-            (target / jar.name).symlink_to(jar)
 
 
 def _chown_tree(root: Path, uid: int) -> None:
