@@ -123,7 +123,12 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 )
             if outcome.items:
                 updates = [(i["id"], i.get("created_at"), _index_fields(i)) for i in outcome.items]
-                await in_thread_until_done("index item status", search.bulk_update, updates)
+                result = await in_thread_until_done(
+                    "index item status", search.bulk_update, updates
+                )
+                for doc_id, reason in result.errors:
+                    metrics.index_errors.labels("rejected").inc()
+                    log.error("item %s: status not indexed: %s", doc_id, reason)
             if event["type"] == "tick":
                 gauge_departments()
                 await deliver(now)
