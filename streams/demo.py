@@ -121,9 +121,13 @@ def sample_ids(paths: list[Path]) -> list[str]:
     return ids
 
 
-def count_ids(search: SearchEngine, ids: list[str]) -> int:
-    search.refresh()
-    return search.count({"ids": {"values": ids}})
+def count_ids(search: SearchEngine, ids: list[str]) -> int | None:
+    """How many of the ids are searchable; None while the index is still coming up."""
+    try:
+        search.refresh()
+        return search.count({"ids": {"values": ids}})
+    except Exception:  # a fresh index answers 503 until its shard is active
+        return None
 
 
 def aggregate(search: SearchEngine, ids: list[str]) -> dict[str, Any]:
@@ -217,7 +221,7 @@ def run(
     search = connect(settings.search)
     deadline = time.monotonic() + timeout
     while True:
-        summary.indexed = count_ids(search, ids) if ids else 0
+        summary.indexed = (count_ids(search, ids) if ids else 0) or 0
         summary.deadletter = end_offsets(settings.kafka.bootstrap, names.deadletter) - dlq_before
         if summary.indexed + summary.deadletter >= summary.replayed:
             break
