@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
 import matplotlib
@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from reports.names import DEFAULT_NAMES, Names
 from reports.summary import Problem, Summary
 
 PALETTE = (
@@ -54,7 +55,7 @@ def _no_data(ax: Axes) -> None:
     ax.set_yticks([])
 
 
-def flow_chart(summary: Summary) -> bytes:
+def flow_chart(summary: Summary, names: Names = DEFAULT_NAMES) -> bytes:
     """Messages per day, stacked by category."""
     with _style():
         fig, ax = plt.subplots(figsize=(9, 3.8))
@@ -63,7 +64,13 @@ def flow_chart(summary: Summary) -> bytes:
         bottom = [0] * len(days)
         for i, category in enumerate(summary.categories):
             values = [summary.flow[d].get(category, 0) for d in days]
-            ax.bar(labels, values, bottom=bottom, label=category, color=PALETTE[i % len(PALETTE)])
+            ax.bar(
+                labels,
+                values,
+                bottom=bottom,
+                label=names.category(category),
+                color=PALETTE[i % len(PALETTE)],
+            )
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         if not summary.total:
             _no_data(ax)
@@ -98,14 +105,19 @@ def shares_chart(summary: Summary) -> bytes:
         return _png(fig)
 
 
-def problems_chart(problems: Sequence[Problem], title: str, color: str) -> bytes:
-    """Horizontal bars: problem messages per category or address."""
+def problems_chart(
+    problems: Sequence[Problem],
+    title: str,
+    color: str,
+    label: Callable[[str], str] = str,
+) -> bytes:
+    """Horizontal bars: problem messages per category or address; `label` names the bar."""
     with _style():
         height = 0.9 + 0.38 * max(len(problems), 1)
         fig, ax = plt.subplots(figsize=(9, height))
         if problems:
-            names = [p.name for p in reversed(problems)]
-            ax.barh(names, [p.total for p in reversed(problems)], color=color)
+            bars = [label(p.name) for p in reversed(problems)]
+            ax.barh(bars, [p.total for p in reversed(problems)], color=color)
             ax.set_xlabel("проблемных сообщений (жалобы, негатив, конфликты)")
         else:
             _no_data(ax)
@@ -113,14 +125,16 @@ def problems_chart(problems: Sequence[Problem], title: str, color: str) -> bytes
         return _png(fig)
 
 
-def overdue_chart(summary: Summary) -> bytes:
+def overdue_chart(summary: Summary, names: Names = DEFAULT_NAMES) -> bytes:
     """Overdue items per responsible department."""
     with _style():
         items = list(summary.overdue_by_department.items())
         fig, ax = plt.subplots(figsize=(9, 0.9 + 0.38 * max(len(items), 1)))
         if items:
             ax.barh(
-                [k for k, _ in reversed(items)], [v for _, v in reversed(items)], color=PALETTE[3]
+                [names.department(k) for k, _ in reversed(items)],
+                [v for _, v in reversed(items)],
+                color=PALETTE[3],
             )
             ax.set_xlabel("просроченных обращений")
         else:
@@ -129,14 +143,14 @@ def overdue_chart(summary: Summary) -> bytes:
         return _png(fig)
 
 
-def ratings_chart(summary: Summary) -> bytes:
+def ratings_chart(summary: Summary, names: Names = DEFAULT_NAMES) -> bytes:
     """Rating score per department, best on top."""
     with _style():
         rows = [r for r in summary.ratings if r.score is not None]
         fig, ax = plt.subplots(figsize=(9, 0.9 + 0.38 * max(len(rows), 1)))
         if rows:
             ax.barh(
-                [f"{r.rank}. {r.department}" for r in reversed(rows)],
+                [f"{r.rank}. {names.department(r.department)}" for r in reversed(rows)],
                 [r.score or 0 for r in reversed(rows)],
                 color=PALETTE[2],
             )
@@ -148,13 +162,14 @@ def ratings_chart(summary: Summary) -> bytes:
         return _png(fig)
 
 
-def all_charts(summary: Summary) -> dict[str, bytes]:
+def all_charts(summary: Summary, names: Names = DEFAULT_NAMES) -> dict[str, bytes]:
     """Every chart of the report by its key in the HTML."""
+    problems = summary.top_problems
     return {
-        "flow": flow_chart(summary),
+        "flow": flow_chart(summary, names),
         "shares": shares_chart(summary),
-        "problems": problems_chart(summary.top_problems, "Главные проблемы", PALETTE[1]),
+        "problems": problems_chart(problems, "Главные проблемы", PALETTE[1], names.category),
         "addresses": problems_chart(summary.top_addresses, "Адреса с проблемами", PALETTE[0]),
-        "overdue": overdue_chart(summary),
-        "ratings": ratings_chart(summary),
+        "overdue": overdue_chart(summary, names),
+        "ratings": ratings_chart(summary, names),
     }

@@ -9,6 +9,7 @@ from datetime import datetime
 from html import escape
 
 from reports.documents import Doc
+from reports.names import DEFAULT_NAMES, Names
 from reports.period import TZ
 from reports.ratings import table_rows
 from reports.summary import Problem, Summary
@@ -103,11 +104,15 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence
     return "".join(out)
 
 
-def _problems_table(problems: Sequence[Problem], first: str, with_category: bool) -> str:
+def _problems_table(
+    problems: Sequence[Problem], first: str, with_category: bool, names: Names
+) -> str:
+    """Categories (with_category=False) or addresses with their main category."""
     head = [first, "Проблемных", "Жалоб", "Негатив"] + (["Основная тема"] if with_category else [])
+    title = str if with_category else names.category
     rows = [
-        [escape(p.name), str(p.total), str(p.complaints), str(p.negative)]
-        + ([escape(p.top_category or "")] if with_category else [])
+        [escape(title(p.name)), str(p.total), str(p.complaints), str(p.negative)]
+        + ([escape(names.category(p.top_category or ""))] if with_category else [])
         for p in problems
     ]
     return _table(head, rows, numeric=(1, 2, 3)) if rows else "<p>Нет проблемных сообщений.</p>"
@@ -128,12 +133,12 @@ def _summary_section(s: Summary) -> str:
     )
 
 
-def _overdue_section(s: Summary, charts: Mapping[str, bytes]) -> str:
+def _overdue_section(s: Summary, charts: Mapping[str, bytes], names: Names) -> str:
     rows = [
         [
             _local(o.doc.created_at),
             _link(o.doc),
-            escape(o.department),
+            escape(names.department(o.department)),
             _local(o.doc.deadline) if o.doc.deadline else "—",
             f"{o.overdue_hours:.1f}",
             f'<span class="quote">{_snippet(o.doc.text)}</span>',
@@ -152,8 +157,8 @@ def _overdue_section(s: Summary, charts: Mapping[str, bytes]) -> str:
     )
 
 
-def _ratings_section(s: Summary, charts: Mapping[str, bytes]) -> str:
-    cells = table_rows(s.ratings)
+def _ratings_section(s: Summary, charts: Mapping[str, bytes], names: Names) -> str:
+    cells = table_rows(s.ratings, names)
     rows = [[escape(c) for c in row] for row in cells[1:]]
     table = (
         _table(cells[0], rows, numeric=(0, 2, 3, 4, 5, 6, 7, 8, 9))
@@ -171,12 +176,12 @@ def _ratings_section(s: Summary, charts: Mapping[str, bytes]) -> str:
     )
 
 
-def _conflicts_section(s: Summary) -> str:
+def _conflicts_section(s: Summary, names: Names) -> str:
     rows = [
         [
             _local(d.created_at),
             _link(d),
-            escape(d.department or "—"),
+            escape(names.department(d.department) if d.department else "—"),
             escape(", ".join(REASONS.get(r, r) for r in d.conflict_reasons) or "—"),
             str(d.reach),
             f'<span class="quote">{_snippet(d.text)}</span>',
@@ -189,9 +194,14 @@ def _conflicts_section(s: Summary) -> str:
 
 
 def render_html(
-    summary: Summary, charts: Mapping[str, bytes], meta: ReportMeta, *, now: datetime
+    summary: Summary,
+    charts: Mapping[str, bytes],
+    meta: ReportMeta,
+    *,
+    now: datetime,
+    names: Names = DEFAULT_NAMES,
 ) -> str:
-    """The whole report; `charts` is reports.charts.all_charts(summary)."""
+    """The whole report; `charts` is reports.charts.all_charts(summary, names)."""
     s = summary
     title = f"Отчёт о работе с сообщениями граждан за период {s.period.label()}"
     parts = [
@@ -208,13 +218,13 @@ def render_html(
         "</section>",
         '<section id="problems"><h2>3. Главные проблемы и адреса</h2>',
         _img(charts, "problems", "Главные проблемы"),
-        _problems_table(s.top_problems, "Категория", with_category=False),
+        _problems_table(s.top_problems, "Категория", with_category=False, names=names),
         _img(charts, "addresses", "Адреса с проблемами"),
-        _problems_table(s.top_addresses, "Адрес", with_category=True),
+        _problems_table(s.top_addresses, "Адрес", with_category=True, names=names),
         "</section>",
-        _overdue_section(s, charts),
-        _ratings_section(s, charts),
-        _conflicts_section(s),
+        _overdue_section(s, charts, names),
+        _ratings_section(s, charts, names),
+        _conflicts_section(s, names),
         f"<footer>{escape(meta.signer)}</footer></body></html>",
     ]
     return "\n".join(parts)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from reports.documents import Doc
+from reports.names import DEFAULT_NAMES, Names
 from reports.period import Period
 from reports.worktime import working_hours
 
@@ -188,8 +189,10 @@ def compute_ratings(
     return [replace(row, rank=i + 1) for i, row in enumerate(rows)]
 
 
-def _cell(key: str, row: DepartmentRating) -> str:
+def _cell(key: str, row: DepartmentRating, names: Names) -> str:
     value = getattr(row, key)
+    if key == "department":
+        return names.department(row.department)
     if value is None:
         return "—"
     if key in ("on_time_share", "completeness", "satisfaction"):
@@ -199,14 +202,15 @@ def _cell(key: str, row: DepartmentRating) -> str:
     return str(value)
 
 
-def table_rows(rows: Sequence[DepartmentRating]) -> list[list[str]]:
-    """Header and formatted cells, shared by the terminal table, CSV and HTML."""
-    return [[title for _, title in COLUMNS]] + [[_cell(k, r) for k, _ in COLUMNS] for r in rows]
+def table_rows(rows: Sequence[DepartmentRating], names: Names = DEFAULT_NAMES) -> list[list[str]]:
+    """Header and formatted cells with department names, for the terminal table and HTML."""
+    head = [title for _, title in COLUMNS]
+    return [head] + [[_cell(k, r, names) for k, _ in COLUMNS] for r in rows]
 
 
-def format_table(rows: Sequence[DepartmentRating]) -> str:
+def format_table(rows: Sequence[DepartmentRating], names: Names = DEFAULT_NAMES) -> str:
     """A plain-text table with aligned columns for the terminal."""
-    cells = table_rows(rows)
+    cells = table_rows(rows, names)
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     numeric = [k != "department" for k, _ in COLUMNS]
     lines = []
@@ -221,15 +225,14 @@ def format_table(rows: Sequence[DepartmentRating]) -> str:
     return "\n".join(lines)
 
 
-def to_csv(rows: Sequence[DepartmentRating]) -> str:
-    """CSV with raw numbers (shares 0..1, hours), one row per department."""
+def to_csv(rows: Sequence[DepartmentRating], names: Names = DEFAULT_NAMES) -> str:
+    """CSV with raw numbers (shares 0..1, hours), one row per department: its id and its name."""
     keys = [k for k, _ in COLUMNS] + ["on_time", "answered"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(keys)
+    writer.writerow([*keys[:2], "department_name", *keys[2:]])
     for r in rows:
         values = [getattr(r, k) for k in keys]
-        writer.writerow(
-            ["" if v is None else (f"{v:.4f}" if isinstance(v, float) else v) for v in values]
-        )
+        cells = ["" if v is None else (f"{v:.4f}" if isinstance(v, float) else v) for v in values]
+        writer.writerow([*cells[:2], names.department(r.department), *cells[2:]])
     return out.getvalue()
