@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from reports.names import Names
+
 Doc = dict[str, Any]
+
+# Department ids as in config/roster.yaml and their names the head reads.
+DEPARTMENTS = {
+    "zhkh": "ЖКХ и благоустройство",
+    "architecture": "Отдел архитектуры и градостроительства",
+    "education": "Управление образования",
+    "safety": "Отдел ГО и ЧС",
+}
+NAMES = Names(departments=DEPARTMENTS)
 
 
 def build_doc(
@@ -18,14 +29,14 @@ def build_doc(
     official: bool = False,
     thread: str = "vk:-1_1",
     parent: str | None = None,
-    category: str = "ЖКХ",
+    category: str = "housing",
     sentiment: str = "neutral",
     conflict: bool = False,
     reasons: tuple[str, ...] = (),
     complaint: bool = False,
     toxicity: float = 0.0,
     addresses: tuple[str, ...] = (),
-    department: str | None = "Комитет ЖКХ",
+    department: str | None = "zhkh",
     needs_response: bool = False,
     status: str | None = None,
     deadline: str | None = None,
@@ -73,8 +84,8 @@ def build_doc(
 SAMPLE_MESSAGES = [
     (
         "Во дворе дома на Ленина, 12 уже неделю не вывозят мусор, когда это прекратится?",
-        "ЖКХ",
-        "Комитет ЖКХ",
+        "housing",
+        "zhkh",
         "negative",
         True,
         False,
@@ -82,8 +93,8 @@ SAMPLE_MESSAGES = [
     ),
     (
         "На улице Карла Маркса опять не горят фонари, дети идут в школу в темноте.",
-        "Благоустройство",
-        "Комитет ЖКХ",
+        "improvement",
+        "zhkh",
         "negative",
         True,
         False,
@@ -91,8 +102,8 @@ SAMPLE_MESSAGES = [
     ),
     (
         "Яма на Свердлова возле рынка стала ещё больше, вчера пробил колесо!",
-        "Дороги",
-        "Отдел архитектуры",
+        "roads",
+        "architecture",
         "negative",
         True,
         False,
@@ -100,8 +111,8 @@ SAMPLE_MESSAGES = [
     ),
     (
         "Подскажите, когда начнётся запись в первый класс в школу № 3?",
-        "Образование",
-        "Комитет по образованию",
+        "education",
+        "education",
         "neutral",
         False,
         False,
@@ -109,8 +120,8 @@ SAMPLE_MESSAGES = [
     ),
     (
         "Спасибо администрации за новую детскую площадку на Гагарина!",
-        "Благоустройство",
-        "Комитет ЖКХ",
+        "improvement",
+        "zhkh",
         "positive",
         False,
         False,
@@ -119,8 +130,8 @@ SAMPLE_MESSAGES = [
     (
         "Вы там совсем обнаглели? Третий раз пишу про воду на Ленина, 12, всем плевать! "
         "Соберёмся всем домом и пойдём к главе.",
-        "ЖКХ",
-        "Комитет ЖКХ",
+        "housing",
+        "zhkh",
         "negative",
         True,
         True,

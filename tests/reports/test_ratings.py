@@ -2,9 +2,10 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from docfactory import build_doc
+from docfactory import NAMES, build_doc
 
 from reports.documents import from_source
+from reports.names import Names
 from reports.period import Period
 from reports.ratings import compute_ratings, format_table, percentile, to_csv
 
@@ -63,7 +64,7 @@ def test_on_time(item: dict[str, Any], received: int, due: int, on_time: int) ->
     ],
 )
 def test_received_counts_citizen_messages_of_the_period(doc: dict[str, Any], received: int) -> None:
-    rows = rate([doc], departments=["Комитет ЖКХ"])
+    rows = rate([doc], departments=["zhkh"])
     assert rows[0].received == received
 
 
@@ -232,16 +233,16 @@ def _department(name: str, on_time: int, late: int, formal: int) -> list[dict[st
 
 def test_rank_orders_by_score_then_by_volume() -> None:
     docs = (
-        _department("Комитет ЖКХ", on_time=4, late=0, formal=0)
-        + _department("Отдел архитектуры", on_time=2, late=2, formal=0)
-        + _department("Комитет по образованию", on_time=4, late=0, formal=4)
+        _department("zhkh", on_time=4, late=0, formal=0)
+        + _department("architecture", on_time=2, late=2, formal=0)
+        + _department("education", on_time=4, late=0, formal=4)
     )
-    rows = rate(docs, departments=["Отдел ГО и ЧС"])
+    rows = rate(docs, departments=["safety"])
     assert [(r.rank, r.department) for r in rows] == [
-        (1, "Комитет ЖКХ"),
-        (2, "Отдел архитектуры"),
-        (3, "Комитет по образованию"),
-        (4, "Отдел ГО и ЧС"),
+        (1, "zhkh"),
+        (2, "architecture"),
+        (3, "education"),
+        (4, "safety"),
     ]
     # 0.5·1 + 0.3·1 → 100; 0.5·0.5 + 0.3·1 → 68.75; 0.5·1 + 0.3·0 → 62.5 (satisfaction unknown).
     assert [r.score for r in rows[:3]] == pytest.approx([100.0, 68.75, 62.5])
@@ -249,11 +250,39 @@ def test_rank_orders_by_score_then_by_volume() -> None:
     assert rows[1].median_hours == pytest.approx(15.0)
 
 
-def test_table_and_csv() -> None:
-    rows = rate(_department("Комитет ЖКХ", on_time=3, late=1, formal=1))
-    table = format_table(rows)
-    assert table.splitlines()[0].split()[:2] == ["Место", "Подразделение"]
-    assert "Комитет ЖКХ" in table and "75" in table
-    lines = to_csv(rows).splitlines()
-    assert lines[0].startswith("rank,department,received,due,on_time_share")
-    assert lines[1].startswith("1,Комитет ЖКХ,4,4,0.7500")
+@pytest.mark.parametrize(
+    ("names", "shown", "hidden"),
+    [
+        # With the roster's names the head reads the department's name, not its id.
+        (NAMES, "ЖКХ и благоустройство", "zhkh"),
+        # A department missing from the roster is shown by its id rather than dropped.
+        (Names(departments={"education": "Управление образования"}), "zhkh", None),
+    ],
+)
+def test_table_shows_department_names(names: Names, shown: str, hidden: str | None) -> None:
+    rows = rate(_department("zhkh", on_time=3, late=1, formal=1))
+    table = format_table(rows, names)
+    head, rule, first = table.splitlines()
+    assert head.split()[:2] == ["Место", "Подразделение"]
+    assert set(rule) <= {"─", " "}
+    assert first.lstrip().startswith("1  " + shown)
+    assert "75" in first.split()
+    if hidden is not None:
+        assert hidden not in table
+
+
+@pytest.mark.parametrize(
+    ("names", "row"),
+    [
+        (NAMES, "1,zhkh,ЖКХ и благоустройство,4,4,0.7500"),
+        # Without a roster the name column repeats the id.
+        (Names(), "1,zhkh,zhkh,4,4,0.7500"),
+    ],
+)
+def test_csv_keeps_the_id_and_adds_the_name(names: Names, row: str) -> None:
+    rows = rate(_department("zhkh", on_time=3, late=1, formal=1))
+    lines = to_csv(rows, names).splitlines()
+    assert lines[0].startswith("rank,department,department_name,received,due,on_time_share")
+    assert lines[0].endswith(",on_time,answered")
+    assert lines[1].startswith(row)
+    assert len(lines[1].split(",")) == len(lines[0].split(","))

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from docfactory import sample_week
+from docfactory import NAMES, sample_week
 
 from reports.period import Period
 from reports.report import build_report
@@ -39,7 +39,8 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="нужен Chromium: a
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     period = Period.from_dates(date(2026, 3, 16), date(2026, 3, 20))
-    html = build_report(sample_week(), period, now=datetime.fromisoformat("2026-03-23T09:00+05:00"))
+    now = datetime.fromisoformat("2026-03-23T09:00+05:00")
+    html = build_report(sample_week(), period, now=now, names=NAMES)
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(html, encoding="utf-8")
     return path

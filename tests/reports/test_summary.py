@@ -16,10 +16,10 @@ def test_flow_counts_every_citizen_message_by_local_day_and_category() -> None:
     assert s.total == 30
     assert list(s.flow) == WEEK.days()
     assert s.flow[date(2026, 3, 16)] == {
-        "ЖКХ": 2,
-        "Благоустройство": 2,
-        "Дороги": 1,
-        "Образование": 1,
+        "housing": 2,
+        "improvement": 2,
+        "roads": 1,
+        "education": 1,
     }
     assert [d.total for d in s.shares] == [6] * 5
     assert s.shares[0].negative_share == pytest.approx(4 / 6)
@@ -44,16 +44,16 @@ def test_days_are_local(created: str, day: date) -> None:
 def test_top_problems_and_addresses() -> None:
     s = summarize([from_source(x) for x in sample_week()], WEEK)
     assert [(p.name, p.total) for p in s.top_problems] == [
-        ("ЖКХ", 10),
-        ("Благоустройство", 5),
-        ("Дороги", 5),
+        ("housing", 10),
+        ("improvement", 5),
+        ("roads", 5),
     ]
     top = s.top_addresses[0]
     assert (top.name, top.total, top.complaints, top.top_category) == (
         "ул. Ленина, 12",
         10,
         10,
-        "ЖКХ",
+        "housing",
     )
     # Thanks for the playground is not a problem, so its address is not listed.
     assert "ул. Гагарина" not in [p.name for p in s.top_addresses]
@@ -64,7 +64,7 @@ def test_overdue_items_are_unanswered_past_deadline_at_the_end() -> None:
     # Messages n=2 (road) and n=5 (water) are never answered; deadlines of the 16th..19th
     # have passed, the 20th's (21st 18:00) is after the end of the period.
     assert {o.doc.id for o in s.overdue} == {f"vk:-1_{d}{n}" for d in range(16, 20) for n in (2, 5)}
-    assert s.overdue_by_department == {"Отдел архитектуры": 4, "Комитет ЖКХ": 4}
+    assert s.overdue_by_department == {"architecture": 4, "zhkh": 4}
     assert s.overdue[0].doc.id == "vk:-1_162"  # the oldest first
     assert s.overdue[0].overdue_hours > s.overdue[-1].overdue_hours
 
