@@ -14,6 +14,7 @@ import typer
 
 from reports.documents import Doc
 from reports.html import ReportMeta
+from reports.names import Names
 from reports.period import TZ, Period
 from reports.ratings import FOLLOW_UP, DepartmentRating, compute_ratings, format_table, to_csv
 from reports.report import render_report
@@ -62,6 +63,20 @@ def fetch(period: Period, now: datetime, *, follow_up: timedelta = timedelta(0))
         engine.close()
 
 
+def names() -> Names:
+    """Category titles and department names from the alerts roster; ids if it cannot be read."""
+    from alerts.config import load_config
+    from streams.settings import Settings
+
+    files = Settings().alerts.config_files
+    try:
+        roster = load_config(files).roster
+    except (ValueError, OSError) as exc:  # ConfigError and pydantic errors are ValueErrors
+        typer.echo(f"Названия подразделений не прочитаны, показываю их id. {exc}", err=True)
+        return Names()
+    return Names(departments={d.id: d.name for d in roster.departments})
+
+
 def rate(period: Period, now: datetime) -> list[DepartmentRating]:
     docs = fetch(period, now, follow_up=FOLLOW_UP)
     return compute_ratings(docs, period, as_of=min(now, period.end))
@@ -82,10 +97,11 @@ def ratings(
     now = datetime.now(TZ)
     period = period_of(first, last, now.date())
     rows = rate(period, now)
+    shown = names()
     typer.echo(f"Рейтинг подразделений за {period.label()}")
-    typer.echo(format_table(rows) if rows else "Нет обращений за период.")
+    typer.echo(format_table(rows, shown) if rows else "Нет обращений за период.")
     if csv is not None:
-        csv.write_text(to_csv(rows), encoding="utf-8")
+        csv.write_text(to_csv(rows, shown), encoding="utf-8")
         typer.echo(f"CSV: {csv}")
     if metrics_port is None:
         return
@@ -165,7 +181,7 @@ def report(
     period = period_of(first, last, now.date())
     docs = fetch(period, now, follow_up=FOLLOW_UP)
     meta = ReportMeta(addressee=addressee, signer=signer)
-    html = render_report(docs, period, now=now, meta=meta)
+    html = render_report(docs, period, now=now, meta=meta, names=names())
     if out.suffix.lower() == ".pdf":
         print_to_pdf(html, out)
     else:
