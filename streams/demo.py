@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reports.names import CATEGORY_TITLES
 from streams import topics
 from streams.devstack import stack
 from streams.devstack.layout import Layout
@@ -249,28 +250,6 @@ def run(
     summary.prometheus_url = f"http://127.0.0.1:{settings.devstack.prometheus_port}"
     summary.metrics_url = metrics_url
     return summary
-
-
-CATEGORY_TITLES = {
-    "improvement": "благоустройство",
-    "housing": "ЖКХ",
-    "health": "здравоохранение",
-    "culture": "культура",
-    "forestry": "лесное хозяйство",
-    "education": "образование",
-    "economy": "экономика",
-    "roads": "дороги",
-    "communications": "связь",
-    "agriculture": "сельское хозяйство",
-    "social": "соцзащита",
-    "construction": "строительство",
-    "transport": "транспорт",
-    "sport": "спорт",
-    "ecology": "экология",
-    "safety": "безопасность",
-    "government": "органы власти",
-    "other": "прочее",
-}
 
 
 def render(summary: Summary) -> str:
