@@ -94,18 +94,20 @@ class Categoriser:
         return self.decide(self.scores(scan, inside), learned)
 
     def decide(
-        self, scores: Mapping[str, float], learned: Mapping[str, float] | None = None
+        self,
+        scores: Mapping[str, float],
+        learned: Mapping[str, float] | None = None,
+        weight: float | None = None,
     ) -> CategoryGuess:
         """The best lexicon score wins, `other` when none reaches the minimum; the learned
-        probabilities (0..1, weighted below one weak term) only reorder near-ties."""
+        probabilities (0..1, times `weight`, by default below one weak term) reorder near-ties."""
+        factor = self.model_weight if weight is None else weight
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if not ranked or ranked[0][1] < self.minimum:
             return CategoryGuess(OTHER, 0.0, tuple(ranked))
         best, top = ranked[0]
         if learned:
-            best = max(
-                ranked, key=lambda item: item[1] + self.model_weight * learned.get(item[0], 0.0)
-            )[0]
+            best = max(ranked, key=lambda item: item[1] + factor * learned.get(item[0], 0.0))[0]
             top = scores[best]
         total = sum(score for _, score in ranked)
         # Share of the evidence, damped when the evidence itself is thin.

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from nlp.addresses import AddressFinder
 from nlp.analysis import Analysis, Entity
-from nlp.category import Categoriser, lexicon_name, located
+from nlp.category import OTHER, Categoriser, CategoryGuess, lexicon_name, located
 from nlp.category_model import CategoryModel, lemma_features
 from nlp.config import TaggerConfig, load_config
 from nlp.conflict import ConflictDetector
 from nlp.entities import EntityFinder
 from nlp.intents import IntentReader
+from nlp.learned import DEFAULT_PATH as HEADS_PATH
+from nlp.learned import Embedder, Heads, Signals, Vector
 from nlp.lexicon import Word, words_of
 from nlp.morph import Morphology
 from nlp.people import PersonNamer
@@ -64,9 +66,12 @@ class Tagger:
         config: TaggerConfig | None = None,
         network_batch: int = 16,
         category_model: CategoryModel | None = None,
+        heads: Heads | bool | None = True,
     ) -> None:
         """`category_model`: an optional learned tie-breaker (scripts/train_category.py); off by
-        default, as it did not beat the lexicon order in cross-validation."""
+        default, as it did not beat the lexicon order in cross-validation. `heads`: the linear
+        heads over navec vectors (scripts/train_nlp_models.py); True loads the shipped file,
+        False or None runs the rules alone."""
         self.config = config or load_config()
         self.pipeline = Pipeline(batch_size=network_batch)
         self.morph = Morphology(self.pipeline.vocab)
@@ -87,15 +92,55 @@ class Tagger:
         self.intents = IntentReader(self.config)
         self.sentiment = SentimentScorer(self.config)
         self._officials = {official.normal for official in self.config.roster}
+        self.embedder = Embedder(self.pipeline.navec)
+        if heads is True:
+            heads = Heads.load(HEADS_PATH) if HEADS_PATH.exists() else None
+        self.heads: Heads | None = heads or None
 
     def tag(self, item: TextItem) -> Tagging:
         return self.tag_many([item])[0]
 
     def tag_many(self, items: Sequence[TextItem]) -> list[Tagging]:
         analyses = self.pipeline.analyse_many([item.text for item in items])
+        return [
+            self._learned(*self._rules(item, analysis))
+            for item, analysis in zip(items, analyses, strict=True)
+        ]
+
+    def head_inputs(self, items: Sequence[TextItem]) -> list[tuple[Tagging, Vector, Signals]]:
+        """The rules' tagging, the sentence vector and the rule signals per message (training)."""
+        analyses = self.pipeline.analyse_many([item.text for item in items])
         return [self._rules(item, analysis) for item, analysis in zip(items, analyses, strict=True)]
 
-    def _rules(self, item: TextItem, analysis: Analysis) -> Tagging:
+    def _learned(self, tagging: Tagging, embedding: Vector, signals: Signals) -> Tagging:
+        """The enabled heads overrule the rules' category, sentiment or conflict."""
+        heads = self.heads
+        if heads is None or not heads.enabled:
+            return tagging
+        features = heads.features(embedding, signals)
+        changes: dict[str, Any] = {}
+        learned = heads.predict("category", features)
+        if learned is not None:
+            guess = self.categoriser.decide(
+                signals.category_scores, learned, weight=heads.category_weight
+            )
+            best = max(learned, key=lambda name: learned[name])
+            # The lexicon found nothing: a sure head may still name the rubric.
+            if guess.category == OTHER and learned[best] >= heads.heads["category"].margin:
+                guess = CategoryGuess(best, round(learned[best], 3), guess.scores)
+            changes.update(category=guess.category, category_score=guess.score)
+        if signals.kind != REPLY:
+            sentiment = heads.label("sentiment", features)
+            if sentiment is not None:
+                changes["sentiment"] = sentiment
+            conflict = heads.label("conflict", features)
+            if conflict is not None and (conflict == "true") != tagging.conflict:
+                # The head gives no reason; «outrage» is the commonest one in the labelled data.
+                reasons = ["outrage"] if conflict == "true" else []
+                changes.update(conflict=conflict == "true", conflict_reasons=reasons)
+        return replace(tagging, **changes) if changes else tagging
+
+    def _rules(self, item: TextItem, analysis: Analysis) -> tuple[Tagging, Vector, Signals]:
         reply = item.kind == REPLY
         words = words_of(analysis)
         scan = self.scanner.scan(words)
@@ -128,7 +173,7 @@ class Tagger:
             rude=rude,
             formal=item.kind == "appeal",
         )
-        return Tagging(
+        tagging = Tagging(
             lemmas=analysis.lemmas,
             category=category.category,
             category_score=category.score,
@@ -145,6 +190,21 @@ class Tagger:
             formal_reply=judged.formal if judged else None,
             rude_reply=rude if judged else None,
         )
+        signals = Signals(
+            kind=item.kind,
+            category_scores=scores,
+            positive=polarity.positive,
+            negative=polarity.negative,
+            sarcasm=polarity.sarcasm,
+            toxicity=toxicity.score,
+            conflict_reasons=conflict.reasons,
+            complaint=complaint,
+            question=tagging.is_question,
+            rude=rude,
+            sentiment=sentiment,
+            exclamations=item.text.count("!"),
+        )
+        return tagging, self.embedder.vector(analysis), signals
 
     def category_inputs(
         self, items: Sequence[TextItem]

@@ -1,0 +1,84 @@
+"""The linear heads over navec vectors: they load, stay small and change real predictions."""
+
+import numpy as np
+import pytest
+
+from nlp.learned import DEFAULT_PATH, HEADS, Heads
+from nlp.tagger import TextItem
+
+
+def test_shipped_heads_load_small_and_consistent() -> None:
+    heads = Heads.load()
+    assert DEFAULT_PATH.stat().st_size < 300_000
+    assert heads.enabled <= set(HEADS) and heads.enabled
+    width = heads.mean.shape[0]
+    for head in heads.heads.values():
+        assert head.weights.shape == (width, len(head.classes))
+        assert head.bias.shape == (len(head.classes),)
+
+
+def test_tagger_reuses_natashas_vectors(tagger) -> None:
+    assert tagger.heads is not None
+    assert tagger.embedder._codes is tagger.pipeline.navec.pq.codes
+
+
+@pytest.mark.parametrize(
+    ("near", "same", "far"),
+    [
+        ("Яма на дороге возле моста", "Разбитый асфальт на улице", "Концерт в библиотеке отменили"),
+        ("Нет горячей воды в квартире", "Отопление в доме не работает", "Ребёнка не берут в садик"),
+    ],
+)
+def test_sentence_vectors_put_close_topics_close(tagger, near: str, same: str, far: str) -> None:
+    analyses = tagger.pipeline.analyse_many([near, same, far])
+    a, b, c = (tagger.embedder.vector(analysis)[:300] for analysis in analyses)
+
+    def cosine(x: np.ndarray, y: np.ndarray) -> float:
+        return float(x @ y / np.linalg.norm(x) / np.linalg.norm(y))
+
+    assert cosine(a, b) > cosine(a, c)
+
+
+def test_empty_text_has_a_zero_vector(tagger) -> None:
+    [analysis] = tagger.pipeline.analyse_many([""])
+    assert not tagger.embedder.vector(analysis).any()
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "rules", "learned"),
+    [
+        (
+            "Когда уже уберут эту свалку за гаражами, дышать нечем",
+            "sentiment",
+            "neutral",
+            "negative",
+        ),
+        ("Снегом замело весь двор, машину не выгнать", "sentiment", "neutral", "negative"),
+        ("Какой ужас творится на дорогах после дождя", "sentiment", "neutral", "negative"),
+        (
+            "Фермеры жалуются, что закупочные цены на молоко упали вдвое",
+            "category",
+            "economy",
+            "agriculture",
+        ),
+    ],
+)
+def test_heads_change_rule_predictions(
+    tagger, text: str, field: str, rules: str, learned: str
+) -> None:
+    item = TextItem(text, "comment")
+    [(ruled, _, _)] = tagger.head_inputs([item])
+    assert getattr(ruled, field) == rules
+    assert getattr(tagger.tag(item), field) == learned
+
+
+def test_replies_keep_the_rules_sentiment(tagger) -> None:
+    item = TextItem("Какой ужас творится на дорогах после дождя", "reply")
+    [(ruled, _, _)] = tagger.head_inputs([item])
+    assert tagger.tag(item).sentiment == ruled.sentiment == "neutral"
+
+
+def test_batch_and_single_tagging_agree(tagger) -> None:
+    texts = ["Снегом замело весь двор, машину не выгнать", "Спасибо врачам ЦРБ за помощь маме"]
+    items = [TextItem(text) for text in texts]
+    assert tagger.tag_many(items) == [tagger.tag(item) for item in items]
