@@ -9,7 +9,7 @@ showed it generalises better than the rules alone (the `enabled` flags in the we
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,21 @@ CONTENT = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 KINDS = ("post", "comment", "appeal", "reply")
 SENTIMENTS = ("negative", "neutral", "positive")
 HEADS = ("category", "sentiment", "conflict")
+# Lexicons besides the rubrics whose terms the soft matching stretches to near words.
+SOFT = (
+    "positive",
+    "negative",
+    "sarcasm",
+    "outrage",
+    "accusation",
+    "repeated",
+    "collective_action",
+    "complaint",
+    "insult",
+    "threat",
+    "rude",
+    "formal",
+)
 Vector = npt.NDArray[np.float32]
 
 
@@ -60,14 +75,48 @@ def signal_vector(signals: Signals, categories: Sequence[str]) -> list[float]:
 
 
 class Embedder:
-    """Sentence vectors from the navec table natasha already holds (no second copy in memory)."""
+    """Sentence vectors from the navec table natasha already holds (no second copy in memory):
+    mean and max of the content words, then per lexicon the best and the mean nearness of the
+    message's words to the lexicon's terms (a soft lexicon match that reaches unlisted words)."""
 
-    def __init__(self, navec: Any) -> None:
+    def __init__(self, navec: Any, lexicons: Mapping[str, Iterable[str]] | None = None) -> None:
+        lexicons = lexicons or {}
         self._ids: Mapping[str, int] = navec.vocab.word_ids
         self._indexes: npt.NDArray[np.uint8] = navec.pq.indexes
         self._codes: npt.NDArray[np.float32] = navec.pq.codes
         self._qdims = np.arange(navec.pq.qdim)
         self.dim = int(navec.pq.dim)
+        self.lexicons = tuple(lexicons)
+        rows: list[Vector] = []
+        starts: list[int] = []
+        present: list[int] = []
+        for number, terms in enumerate(lexicons.values()):
+            first = len(rows)
+            for term in terms:
+                ids = [self._ids[word] for word in term.lower().split() if word in self._ids]
+                if ids:
+                    rows.append(self._unit(self._vectors(ids).mean(axis=0)))
+            if len(rows) > first:
+                starts.append(first)
+                present.append(number)
+        # Terms lie grouped by lexicon, so one reduceat per batch gives every lexicon's best.
+        self._terms = np.asarray(rows, dtype=np.float32).reshape(len(rows), self.dim)
+        self._term_starts = np.asarray(starts, dtype=np.int64)
+        self._present = np.asarray(present, dtype=np.int64)
+        self._near: dict[int, Vector] = {}
+
+    @property
+    def width(self) -> int:
+        return 2 * self.dim + 2 * len(self.lexicons)
+
+    def _vectors(self, ids: Sequence[int]) -> Vector:
+        return self._codes[self._qdims, self._indexes[list(ids)]].reshape(len(ids), self.dim)
+
+    @staticmethod
+    def _unit(vectors: Vector) -> Vector:
+        norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+        result: Vector = vectors / np.maximum(norms, 1e-6)
+        return result
 
     def words(self, analysis: Analysis) -> list[int]:
         ids: dict[int, None] = {}
@@ -81,13 +130,45 @@ class Embedder:
                 ids.setdefault(found, None)
         return list(ids)
 
+    def _nearness(self, ids: Sequence[int]) -> Vector:
+        """Per word, its best cosine to each lexicon; cached, as word use is very skewed."""
+        cache = self._near
+        missing = list(dict.fromkeys(word for word in ids if word not in cache))
+        if missing:
+            if len(cache) + len(missing) > 100_000:
+                cache.clear()
+            near = self._unit(self._vectors(missing)) @ self._terms.T
+            best = np.maximum.reduceat(near, self._term_starts, axis=1)
+            cache.update(zip(missing, best, strict=True))
+        return np.asarray([cache[word] for word in ids], dtype=np.float32)
+
     def vector(self, analysis: Analysis) -> Vector:
-        """Mean then max of the content word vectors; zeros when no word is known."""
-        ids = self.words(analysis)
-        if not ids:
-            return np.zeros(2 * self.dim, dtype=np.float32)
-        vectors = self._codes[self._qdims, self._indexes[ids]].reshape(len(ids), self.dim)
-        return np.concatenate([vectors.mean(axis=0), vectors.max(axis=0)]).astype(np.float32)
+        result: Vector = self.vectors([analysis])[0]
+        return result
+
+    def vectors(self, analyses: Sequence[Analysis]) -> Vector:
+        """One row per message: mean, max, then soft lexicon nearness (best and mean over the
+        words); zeros when no word is known. One gather and one matrix product per batch."""
+        groups = [self.words(analysis) for analysis in analyses]
+        result = np.zeros((len(groups), self.width), dtype=np.float32)
+        filled = [number for number, ids in enumerate(groups) if ids]
+        if not filled:
+            return result
+        counts = np.asarray([len(groups[number]) for number in filled])
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        vectors = self._vectors([word for number in filled for word in groups[number]])
+        dim = self.dim
+        result[filled, :dim] = np.add.reduceat(vectors, starts, axis=0) / counts[:, None]
+        result[filled, dim : 2 * dim] = np.maximum.reduceat(vectors, starts, axis=0)
+        if len(self._terms):
+            per_word = self._nearness([word for number in filled for word in groups[number]])
+            best = np.maximum.reduceat(per_word, starts, axis=0)
+            mean = np.add.reduceat(per_word, starts, axis=0) / counts[:, None]
+            lexicons = len(self.lexicons)
+            rows = np.asarray(filled)[:, None]
+            result[rows, 2 * dim + self._present] = best
+            result[rows, 2 * dim + lexicons + self._present] = mean
+        return result
 
 
 @dataclass(frozen=True)
@@ -117,6 +198,7 @@ class Heads:
     heads: Mapping[str, Head]
     enabled: frozenset[str]
     category_weight: float
+    lexicons: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> Heads:
@@ -138,26 +220,24 @@ class Heads:
                 heads=heads,
                 enabled=frozenset(str(value) for value in data["enabled"]),
                 category_weight=float(data["category_weight"]),
+                lexicons=tuple(str(value) for value in data["lexicons"]),
             )
 
-    def features(self, embedding: Vector, signals: Signals) -> Vector:
-        row = np.asarray(signal_vector(signals, self.categories), dtype=np.float32)
-        joined = np.concatenate([embedding, row])
-        result: Vector = (joined - self.mean) / self.scale
-        return result
+    def probabilities(
+        self, embeddings: Vector, signals: Sequence[Signals]
+    ) -> dict[str, npt.NDArray[np.float32]]:
+        """Class probabilities of every enabled head, one row per message, in one product each."""
+        rows = [signal_vector(one, self.categories) for one in signals]
+        joined = np.concatenate([embeddings, np.asarray(rows, dtype=np.float32)], axis=1)
+        features = (joined - self.mean) / self.scale
+        return {
+            name: head.probabilities(features)
+            for name, head in self.heads.items()
+            if name in self.enabled
+        }
 
-    def predict(self, name: str, features: Vector) -> dict[str, float] | None:
-        """Class probabilities of an enabled head, else None."""
-        head = self.heads.get(name)
-        if head is None or name not in self.enabled:
-            return None
-        probs = head.probabilities(features)
-        return {label: float(p) for label, p in zip(head.classes, probs, strict=True)}
-
-    def label(self, name: str, features: Vector) -> str | None:
-        """The enabled head's label when it is sure enough (its margin), else None."""
-        probs = self.predict(name, features)
-        if probs is None:
-            return None
-        best = max(probs, key=lambda label: probs[label])
-        return best if probs[best] >= self.heads[name].margin else None
+    def label(self, name: str, probs: npt.NDArray[np.float32]) -> str | None:
+        """The head's label when it is sure enough (its margin), else None."""
+        head = self.heads[name]
+        best = int(np.argmax(probs))
+        return head.classes[best] if probs[best] >= head.margin else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -15,7 +15,7 @@ from nlp.conflict import ConflictDetector
 from nlp.entities import EntityFinder
 from nlp.intents import IntentReader
 from nlp.learned import DEFAULT_PATH as HEADS_PATH
-from nlp.learned import Embedder, Heads, Signals, Vector
+from nlp.learned import SOFT, Embedder, Heads, Signals, Vector
 from nlp.lexicon import Word, words_of
 from nlp.morph import Morphology
 from nlp.people import PersonNamer
@@ -92,55 +92,76 @@ class Tagger:
         self.intents = IntentReader(self.config)
         self.sentiment = SentimentScorer(self.config)
         self._officials = {official.normal for official in self.config.roster}
-        self.embedder = Embedder(self.pipeline.navec)
         if heads is True:
             heads = Heads.load(HEADS_PATH) if HEADS_PATH.exists() else None
         self.heads: Heads | None = heads or None
+        # The soft lexicons the heads were trained with, in their order; all of them for training.
+        soft = (
+            self.heads.lexicons
+            if self.heads
+            else (*map(lexicon_name, self.config.categories), *SOFT)
+        )
+        self.embedder = Embedder(
+            self.pipeline.navec, {name: lexicons.get(name, {}) for name in soft}
+        )
 
     def tag(self, item: TextItem) -> Tagging:
         return self.tag_many([item])[0]
 
     def tag_many(self, items: Sequence[TextItem]) -> list[Tagging]:
         analyses = self.pipeline.analyse_many([item.text for item in items])
+        ruled = [
+            self._rules(item, analysis) for item, analysis in zip(items, analyses, strict=True)
+        ]
+        heads = self.heads
+        if heads is None or not heads.enabled or not ruled:
+            return [tagging for tagging, _ in ruled]
+        signals = [one for _, one in ruled]
+        probs = heads.probabilities(self.embedder.vectors(analyses), signals)
         return [
-            self._learned(*self._rules(item, analysis))
-            for item, analysis in zip(items, analyses, strict=True)
+            self._learned(tagging, one, {name: rows[number] for name, rows in probs.items()})
+            for number, (tagging, one) in enumerate(ruled)
         ]
 
     def head_inputs(self, items: Sequence[TextItem]) -> list[tuple[Tagging, Vector, Signals]]:
         """The rules' tagging, the sentence vector and the rule signals per message (training)."""
         analyses = self.pipeline.analyse_many([item.text for item in items])
-        return [self._rules(item, analysis) for item, analysis in zip(items, analyses, strict=True)]
+        ruled = [
+            self._rules(item, analysis) for item, analysis in zip(items, analyses, strict=True)
+        ]
+        vectors = self.embedder.vectors(analyses)
+        return [(tagging, vectors[n], one) for n, (tagging, one) in enumerate(ruled)]
 
-    def _learned(self, tagging: Tagging, embedding: Vector, signals: Signals) -> Tagging:
+    def _learned(self, tagging: Tagging, signals: Signals, probs: Mapping[str, Vector]) -> Tagging:
         """The enabled heads overrule the rules' category, sentiment or conflict."""
         heads = self.heads
-        if heads is None or not heads.enabled:
-            return tagging
-        features = heads.features(embedding, signals)
+        assert heads is not None
         changes: dict[str, Any] = {}
-        learned = heads.predict("category", features)
-        if learned is not None:
+        if "category" in probs:
+            head = heads.heads["category"]
+            learned = dict(zip(head.classes, probs["category"].tolist(), strict=True))
             guess = self.categoriser.decide(
                 signals.category_scores, learned, weight=heads.category_weight
             )
             best = max(learned, key=lambda name: learned[name])
             # The lexicon found nothing: a sure head may still name the rubric.
-            if guess.category == OTHER and learned[best] >= heads.heads["category"].margin:
+            if guess.category == OTHER and learned[best] >= head.margin:
                 guess = CategoryGuess(best, round(learned[best], 3), guess.scores)
             changes.update(category=guess.category, category_score=guess.score)
         if signals.kind != REPLY:
-            sentiment = heads.label("sentiment", features)
+            sentiment = (
+                heads.label("sentiment", probs["sentiment"]) if "sentiment" in probs else None
+            )
             if sentiment is not None:
                 changes["sentiment"] = sentiment
-            conflict = heads.label("conflict", features)
+            conflict = heads.label("conflict", probs["conflict"]) if "conflict" in probs else None
             if conflict is not None and (conflict == "true") != tagging.conflict:
                 # The head gives no reason; «outrage» is the commonest one in the labelled data.
                 reasons = ["outrage"] if conflict == "true" else []
                 changes.update(conflict=conflict == "true", conflict_reasons=reasons)
         return replace(tagging, **changes) if changes else tagging
 
-    def _rules(self, item: TextItem, analysis: Analysis) -> tuple[Tagging, Vector, Signals]:
+    def _rules(self, item: TextItem, analysis: Analysis) -> tuple[Tagging, Signals]:
         reply = item.kind == REPLY
         words = words_of(analysis)
         scan = self.scanner.scan(words)
@@ -204,7 +225,7 @@ class Tagger:
             sentiment=sentiment,
             exclamations=item.text.count("!"),
         )
-        return tagging, self.embedder.vector(analysis), signals
+        return tagging, signals
 
     def category_inputs(
         self, items: Sequence[TextItem]

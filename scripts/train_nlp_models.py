@@ -45,8 +45,13 @@ CATEGORY_WEIGHTS = (0.9, 2.0, 4.0)
 MARGINS = (0.0, 0.6, 0.75, 0.9)
 # A category head may also name a rubric for a message the lexicon left as `other`, from this.
 FILLS = (1.1, 0.7, 0.5)
-# Column groups of the joined vector: navec mean, navec max, rule signals.
-VIEWS = {"mean": ("mean", "signals"), "mean+max": ("mean", "max", "signals")}
+# Column groups of the joined vector: navec mean, navec max, soft lexicon nearness, rule signals.
+VIEWS = {
+    "mean": ("mean", "signals"),
+    "mean+max": ("mean", "max", "signals"),
+    "mean+soft": ("mean", "soft", "signals"),
+    "mean+max+soft": ("mean", "max", "soft", "signals"),
+}
 Matrix = npt.NDArray[np.float64]
 
 
@@ -89,7 +94,8 @@ def load(paths: Sequence[Path], tagger: Tagger) -> Data:
         groups={
             "mean": slice(0, dim),
             "max": slice(dim, 2 * dim),
-            "signals": slice(2 * dim, len(rows[0])),
+            "soft": slice(2 * dim, tagger.embedder.width),
+            "signals": slice(tagger.embedder.width, len(rows[0])),
         },
         kinds=[item.kind for item in items],
         scores=[dict(signals.category_scores) for _, _, signals in inputs],
@@ -317,6 +323,7 @@ def main() -> None:
         mean=mean.astype(np.float32),
         scale=scale.astype(np.float32),
         enabled=np.asarray(enabled, dtype=str),
+        lexicons=np.asarray(tagger.embedder.lexicons),
         meta=np.asarray(json.dumps(meta, ensure_ascii=False)),
         **arrays,
     )

@@ -82,3 +82,27 @@ def test_batch_and_single_tagging_agree(tagger) -> None:
     texts = ["Снегом замело весь двор, машину не выгнать", "Спасибо врачам ЦРБ за помощь маме"]
     items = [TextItem(text) for text in texts]
     assert tagger.tag_many(items) == [tagger.tag(item) for item in items]
+
+
+def test_batch_vectors_match_single_ones(tagger) -> None:
+    texts = ["Во дворе темно, фонари не горят", "", "Спасибо за чистый парк!"]
+    analyses = tagger.pipeline.analyse_many(texts)
+    batch = tagger.embedder.vectors(analyses)
+    assert batch.shape == (3, tagger.embedder.width)
+    for row, analysis in zip(batch, analyses, strict=True):
+        assert np.allclose(row, tagger.embedder.vector(analysis), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "lexicon"),
+    [
+        ("Колдобины по всей улице, подвеску разбил", "category:roads"),
+        ("Педиатр не принимает, талонов нет", "category:health"),
+    ],
+)
+def test_soft_lexicon_reaches_near_words(tagger, text: str, lexicon: str) -> None:
+    [analysis] = tagger.pipeline.analyse_many([text])
+    vector = tagger.embedder.vector(analysis)
+    names = tagger.embedder.lexicons
+    best = vector[2 * tagger.embedder.dim : 2 * tagger.embedder.dim + len(names)]
+    assert names[int(np.argmax(best))] == lexicon or best[names.index(lexicon)] > 0.6
