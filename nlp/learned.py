@@ -24,7 +24,8 @@ DEFAULT_PATH = Path(__file__).parent / "models" / "heads.npz"
 CONTENT = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 KINDS = ("post", "comment", "appeal", "reply")
 SENTIMENTS = ("negative", "neutral", "positive")
-HEADS = ("category", "sentiment", "conflict")
+HEADS = ("category", "sentiment", "conflict", "formal_reply")
+BOOLS = ("false", "true")
 # Lexicons besides the rubrics whose terms the soft matching stretches to near words.
 SOFT = (
     "positive",
@@ -59,6 +60,11 @@ class Signals:
     rude: bool
     sentiment: str
     exclamations: int
+    # Official replies only: stock-phrase and substance scores, dates and named persons.
+    formal: float = 0.0
+    concrete: float = 0.0
+    dates: int = 0
+    people: int = 0
 
 
 def signal_vector(signals: Signals, categories: Sequence[str]) -> list[float]:
@@ -71,6 +77,11 @@ def signal_vector(signals: Signals, categories: Sequence[str]) -> list[float]:
     row += [float(signals.complaint), float(signals.question), float(signals.rude)]
     row += [1.0 if signals.sentiment == label else 0.0 for label in SENTIMENTS]
     row += [math.log1p(signals.exclamations)]
+    row += [math.log1p(signals.formal), math.log1p(signals.concrete)]
+    row += [
+        math.log1p(signals.concrete - signals.formal) if signals.concrete > signals.formal else 0.0
+    ]
+    row += [math.log1p(signals.dates), math.log1p(signals.people)]
     return row
 
 

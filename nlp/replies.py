@@ -10,12 +10,19 @@ from nlp.scan import Scan
 
 LEXICONS = ("formal", "concrete", "rude")
 
-MONTHS = r"(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*"
+MONTHS = r"(?:январ|феврал|март|апрел|ма[еяй]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-я]*"
 DATE = re.compile(
     rf"\b\d{{1,2}}\s+{MONTHS}|\b\d{{1,2}}\.\d{{1,2}}(?:\.\d{{2,4}})?\b|\b\d{{1,2}}:\d{{2}}\b|"
     r"\b(?:в|во|на|до|с|к)\s+(?:понедельник|вторник|сред[уа]|четверг|пятниц[уа]|суббот[уа]|"
     r"воскресенье)\b|\bдо\s+конца\s+(?:[IV]+\s+)?(?:недели|месяца|года|квартала)\b|"
-    r"\b(?:завтра|сегодня)\b|\b(?:19|20)\d{2}\s+год",
+    r"\b(?:завтра|сегодня)\b|\b(?:19|20)\d{2}\s+год|"
+    rf"\b(?:в|до|с|к|на|по)\s+(?:начал[еао]\s+|конц[еау]\s+)?{MONTHS}|"
+    r"\b(?:весной|летом|осенью|зимой)\b",
+    re.IGNORECASE,
+)
+# Amounts, terms and sizes: a substantive reply tends to give numbers with units.
+AMOUNT = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:%|руб|тыс|млн|рабоч|дн[ейя]|календарн|час|минут|км\b|метр|м\b|шт)",
     re.IGNORECASE,
 )
 
@@ -26,6 +33,7 @@ class ReplyGuess:
     rude: bool
     formal_score: float
     concrete_score: float
+    dates: int = 0
 
 
 class ReplyJudge:
@@ -36,10 +44,12 @@ class ReplyJudge:
     def judge(self, text: str, scan: Scan, people: int) -> ReplyGuess:
         formal = scan.score("formal")
         concrete = scan.score("concrete")
-        concrete += 1.5 * len(DATE.findall(text)) + 1.0 * min(people, 2)
+        dates = len(DATE.findall(text))
+        amounts = min(len(AMOUNT.findall(text)), 2)
+        concrete += 1.5 * dates + 1.0 * min(people, 2) + 1.0 * amounts
         rude = scan.score("rude") >= 1.0 or any(
             pattern.search(text.lower()) for pattern in self.rude_patterns
         )
         # A reply that says nothing concrete is formulaic even without the stock phrases.
         is_formal = concrete - formal < self.margin + 1.0
-        return ReplyGuess(is_formal, rude, formal, concrete)
+        return ReplyGuess(is_formal, rude, formal, concrete, dates)

@@ -148,6 +148,10 @@ class Tagger:
             if guess.category == OTHER and learned[best] >= head.margin:
                 guess = CategoryGuess(best, round(learned[best], 3), guess.scores)
             changes.update(category=guess.category, category_score=guess.score)
+        if signals.kind == REPLY and "formal_reply" in probs:
+            formal = heads.label("formal_reply", probs["formal_reply"])
+            if formal is not None:
+                changes["formal_reply"] = formal == "true"
         if signals.kind != REPLY:
             sentiment = (
                 heads.label("sentiment", probs["sentiment"]) if "sentiment" in probs else None
@@ -224,6 +228,10 @@ class Tagger:
             rude=rude,
             sentiment=sentiment,
             exclamations=item.text.count("!"),
+            formal=judged.formal_score if judged else 0.0,
+            concrete=judged.concrete_score if judged else 0.0,
+            dates=judged.dates if judged else 0,
+            people=len(people),
         )
         return tagging, signals
 
