@@ -163,6 +163,9 @@ class Tagger:
                 # The head gives no reason; «outrage» is the commonest one in the labelled data.
                 reasons = ["outrage"] if conflict == "true" else []
                 changes.update(conflict=conflict == "true", conflict_reasons=reasons)
+        if changes.get("conflict", tagging.conflict):
+            # A conflict situation is negative by definition (GUIDE.md); a head may not soften it.
+            changes["sentiment"] = "negative"
         return replace(tagging, **changes) if changes else tagging
 
     def _rules(self, item: TextItem, analysis: Analysis) -> tuple[Tagging, Signals]:

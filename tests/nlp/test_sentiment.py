@@ -14,9 +14,29 @@ CASES = [
     ("Ваше обращение передано в управляющую компанию.", "reply", "neutral"),
     ("Нечего жаловаться, читать научитесь объявления.", "reply", "negative"),
     ("Ужасная ситуация с мусором, всё завалено, кошмар", "comment", "negative"),
+    # A conflict is negative even when the learned head alone would call it neutral.
+    (
+        "Позор! Детская площадка на улице Гагарина, 345 разломана, дети травмируются!",
+        "post",
+        "negative",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "kind", "sentiment"), CASES)
 def test_sentiment(tag, text: str, kind: str, sentiment: str) -> None:
     assert tag(text, kind)["sentiment"] == sentiment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Позор! Детская площадка разломана, дети травмируются!",
+        "Чиновники опять всё украли, а дороги как были в ямах, так и остались!!!",
+        "Соберёмся всем двором и пойдём к прокурору, раз администрация молчит.",
+    ],
+)
+def test_a_conflict_is_never_neutral(tag, text: str) -> None:
+    nlp = tag(text, "comment")
+    assert nlp["conflict"] is True
+    assert nlp["sentiment"] == "negative"
