@@ -6,29 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-# Titles after the rubricator of the ПОС (платформа обратной связи), by the codes nlp/ assigns.
-CATEGORY_TITLES: Mapping[str, str] = MappingProxyType(
-    {
-        "improvement": "Благоустройство",
-        "housing": "ЖКХ",
-        "health": "Здравоохранение",
-        "culture": "Культура",
-        "forestry": "Лесное хозяйство",
-        "education": "Образование",
-        "economy": "Экономика",
-        "roads": "Дороги",
-        "communications": "Связь",
-        "agriculture": "Сельское хозяйство",
-        "social": "Социальная защита",
-        "construction": "Строительство",
-        "transport": "Транспорт",
-        "sport": "Спорт",
-        "ecology": "Экология",
-        "safety": "Безопасность",
-        "government": "Органы власти",
-        "other": "Прочее",
-    }
-)
+from alerts.templates import CATEGORY_RU
+
+# Rubricator titles (after the ПОС) by the codes nlp/ assigns: the same list the alerts use.
+CATEGORY_TITLES: Mapping[str, str] = MappingProxyType(dict(CATEGORY_RU))
 
 
 @dataclass(frozen=True)
