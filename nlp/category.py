@@ -56,7 +56,6 @@ class Categoriser:
         self.minimum = config.threshold("category_min_score", 1.0)
         self.named_factor = config.threshold("category_named_factor", 0.4)
         # Below one weak term, so the learned model only settles near-ties of the lexicon.
-        self.model_weight = config.threshold("category_model_weight", 0.9)
 
     def scores(self, scan: Scan, inside: Sequence[tuple[int, int]] = ()) -> dict[str, float]:
         hits = [hit for category in self.categories for hit in scan.hits(lexicon_name(category))]
@@ -100,8 +99,8 @@ class Categoriser:
         weight: float | None = None,
     ) -> CategoryGuess:
         """The best lexicon score wins, `other` when none reaches the minimum; the learned
-        probabilities (0..1, times `weight`, by default below one weak term) reorder near-ties."""
-        factor = self.model_weight if weight is None else weight
+        probabilities (0..1, times `weight`) reorder near-ties."""
+        factor = 1.0 if weight is None else weight
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if not ranked or ranked[0][1] < self.minimum:
             return CategoryGuess(OTHER, 0.0, tuple(ranked))

@@ -9,7 +9,6 @@ from typing import Any
 from nlp.addresses import AddressFinder
 from nlp.analysis import Analysis, Entity
 from nlp.category import OTHER, Categoriser, CategoryGuess, lexicon_name, located
-from nlp.category_model import CategoryModel, lemma_features
 from nlp.config import TaggerConfig, load_config
 from nlp.conflict import ConflictDetector
 from nlp.entities import EntityFinder
@@ -65,13 +64,10 @@ class Tagger:
         self,
         config: TaggerConfig | None = None,
         network_batch: int = 16,
-        category_model: CategoryModel | None = None,
         heads: Heads | bool | None = True,
     ) -> None:
-        """`category_model`: an optional learned tie-breaker (scripts/train_category.py); off by
-        default, as it did not beat the lexicon order in cross-validation. `heads`: the linear
-        heads over navec vectors (scripts/train_nlp_models.py); True loads the shipped file,
-        False or None runs the rules alone."""
+        """`heads`: the linear heads over navec vectors (scripts/train_nlp_models.py); True loads
+        the shipped file, False or None runs the rules alone."""
         self.config = config or load_config()
         self.pipeline = Pipeline(batch_size=network_batch)
         self.morph = Morphology(self.pipeline.vocab)
@@ -85,7 +81,6 @@ class Tagger:
         self.addresses = AddressFinder(self.config, self.morph)
         self.entities = EntityFinder(self.config, self.morph, self.people)
         self.categoriser = Categoriser(self.config)
-        self.category_model = category_model
         self.toxicity = ToxicityScorer(self.config)
         self.conflicts = ConflictDetector(self.config)
         self.replies = ReplyJudge(self.config)
@@ -176,10 +171,7 @@ class Tagger:
         entities = self.entities.find(analysis, streets, words)
         people = [entity for entity in entities if entity.type == "PER"]
         scores = self._category_scores(words, scan, entities)
-        learned = None
-        if self.category_model is not None:
-            learned = self.category_model.probabilities(lemma_features(analysis), item.kind, scores)
-        category = self.categoriser.decide(scores, learned)
+        category = self.categoriser.decide(scores)
         toxicity = self.toxicity.score(item.text, scan)
         polarity = self.sentiment.polarity(scan)
         judged = self.replies.judge(item.text, scan, len(people)) if reply else None
@@ -237,18 +229,6 @@ class Tagger:
             people=len(people),
         )
         return tagging, signals
-
-    def category_inputs(
-        self, items: Sequence[TextItem]
-    ) -> list[tuple[list[str], dict[str, float]]]:
-        """What the learned category model reads: content lemmas and lexicon scores (training)."""
-        result = []
-        for analysis in self.pipeline.analyse_many([item.text for item in items]):
-            words = words_of(analysis)
-            scan = self.scanner.scan(words)
-            entities = self.entities.find(analysis, self.addresses.find(analysis), words)
-            result.append((lemma_features(analysis), self._category_scores(words, scan, entities)))
-        return result
 
     def _category_scores(
         self, words: Sequence[Word], scan: Scan, entities: Sequence[Entity]
