@@ -22,9 +22,15 @@ class DeliveryReport:
 
 
 async def deliver_due(
-    log: DeliveryLog, notifiers: Mapping[str, Notifier], now: datetime
+    log: DeliveryLog,
+    notifiers: Mapping[str, Notifier],
+    now: datetime,
+    on_sent: Callable[[str], None] | None = None,
 ) -> DeliveryReport:
-    """One pass over due notifications, oldest first; a failing channel is skipped for the pass."""
+    """One pass over due notifications, oldest first; a failing channel is skipped for the pass.
+
+    `on_sent(key)` runs the moment a server has accepted a notification, before anything else
+    can await: the host journals the key there so a crash right after cannot resend it."""
     report = DeliveryReport()
     down: set[str] = set()
     for notification in log.due(now):
@@ -52,6 +58,8 @@ async def deliver_due(
                 report.retrying.append(notification.key)
                 down.add(notification.channel)
             continue
+        if on_sent is not None:
+            on_sent(notification.key)
         log.mark_sent(notification.key, now, ref)
         report.sent.append(notification.key)
     return report

@@ -13,6 +13,7 @@ from alerts.engine import Outcome
 from alerts.model import AlertEvent
 from alerts.notifiers.dispatch import deliver_due
 from alerts.silences import Silence
+from streams.alerting.journal import SentJournal
 from streams.alerting.runtime import AlertsRuntime
 from streams.app import Context
 from streams.retry import in_thread_until_done
@@ -87,8 +88,18 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             metrics.open_items.labels(department).set(open_by.get(department, 0))
             metrics.overdue_items.labels(department).set(overdue_by.get(department, 0))
 
-    async def deliver(now: datetime) -> None:
-        report = await deliver_due(rt.log, rt.notifiers, now)
+    journal = SentJournal(ctx.settings.worker.data_dir / "alerts-sent.journal")
+
+    async def deliver(now: datetime) -> list[str]:
+        """Sends what is due; returns journaled keys still waiting for their record."""
+        # Keys journaled by a worker that died before its changelog write are sent already.
+        waiting = []
+        for key in journal.recorded():
+            if rt.log.get(key) is None:
+                waiting.append(key)
+            elif not rt.log.is_sent(key):
+                rt.log.mark_sent(key, now, "journal")
+        report = await deliver_due(rt.log, rt.notifiers, now, on_sent=journal.record)
         for key in report.sent:
             record = rt.log.get(key)
             if record is None:
@@ -101,6 +112,7 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             record = rt.log.get(key)
             if record is not None:
                 metrics.notifications.labels(record.notification.channel, "failed").inc()
+        return waiting
 
     @ctx.app.agent(rt.control, name="mcu.alerts")
     async def alerts(stream: Any) -> None:
@@ -131,10 +143,10 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                     log.error("item %s: status not indexed: %s", doc_id, reason)
             if event["type"] == "tick":
                 gauge_departments()
-                await deliver(now)
-                # The delivery log's changelog must be in Kafka before we go on: after a crash
-                # the restored log says what was sent.
+                waiting = await deliver(now)
+                # Once the delivery log's changelog is in Kafka, the journal is not needed.
                 await ctx.app.producer.flush()
+                journal.keep_only(waiting)
 
 
 def _index_fields(item: dict[str, Any]) -> dict[str, Any]:
