@@ -98,6 +98,7 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             if rt.log.get(key) is None:
                 waiting.append(key)
             elif not rt.log.is_sent(key):
+                log.info("notification %s went out before a crash; not sending it again", key)
                 rt.log.mark_sent(key, now, "journal")
         report = await deliver_due(rt.log, rt.notifiers, now, on_sent=journal.record)
         for key in report.sent:
