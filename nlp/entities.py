@@ -9,7 +9,7 @@ from nlp.addresses import Street
 from nlp.analysis import Analysis, Entity, Token
 from nlp.config import TaggerConfig
 from nlp.lexicon import Lexicon, Word, words_of
-from nlp.morph import Morphology, restore_case
+from nlp.morph import PATRONYMIC, Morphology, restore_case
 from nlp.people import PersonNamer
 
 QUOTES_OPEN = {"«", '"', "„", "“", "'"}
@@ -68,6 +68,10 @@ class EntityFinder:
                 continue
             if kind != "PER" and self._common_words(tokens[first : last + 1]):
                 continue
+            if kind == "PER":
+                first = self._title_skipped(tokens, first, last)
+                if self._not_a_name(tokens[first : last + 1]):
+                    continue
             entity = self._from_ner(analysis, kind, first, last)
             if entity is not None and not self._stopped(entity):
                 found.append(entity)
@@ -97,6 +101,37 @@ class EntityFinder:
         if not (shouted or (initial and len(words) == 1)):
             return False
         return all(self._dictionary_word(word.text) for word in words)
+
+    def _title_skipped(self, tokens: Sequence[Token], first: int, last: int) -> int:
+        """«Фермер Чечулин»: a capitalised common noun before the name is a title, not a name."""
+        while first < last and (
+            self._title(tokens[first].text)
+            or (self._known(tokens[first].text) and self._title(tokens[first + 1].text))
+        ):
+            first += 1
+        return first
+
+    def _title(self, word: str) -> bool:
+        if PATRONYMIC.search(word) or self.morph.is_first_name(word):
+            return False
+        return (word.isupper() and len(word) > 1) or (
+            self._dictionary_noun(word) and self._known(word)
+        )
+
+    def _known(self, word: str) -> bool:
+        return bool(self.morph.vocab.word_is_known(word.lower()))
+
+    def _not_a_name(self, part: Sequence[Token]) -> bool:
+        """A lone dictionary word («Монетка», «Спортплощадку», «Заречную») is no person."""
+        words = [token for token in part if token.is_word]
+        if len(words) != 1 or len(part) != 1:
+            return False
+        word = words[0].text
+        return self._dictionary_word(word) and not self.morph.is_surname(word) and self._known(word)
+
+    def _dictionary_noun(self, word: str) -> bool:
+        grams = self.morph.grams(word)
+        return self._dictionary_word(word) and "NOUN" in grams and "ADJF" not in grams
 
     def _dictionary_word(self, word: str) -> bool:
         grams = self.morph.grams(word)
@@ -248,8 +283,12 @@ def _merged_spans(analysis: Analysis) -> list[tuple[str, int, int]]:
     spans = [(span.type, span.first, span.last) for span in analysis.spans]
     merged: list[tuple[str, int, int]] = []
     for kind, first, last in spans:
-        if merged and merged[-1][0] == "ORG" and kind == "LOC" and merged[-1][2] + 1 == first:
+        adjacent = bool(merged) and merged[-1][2] + 1 == first
+        if adjacent and merged[-1][0] == "ORG" and kind == "LOC":
             merged[-1] = ("ORG", merged[-1][1], last)
+        elif adjacent and merged[-1][0] == "PER" and kind == "PER":
+            # The NER splits «Лыковой | Галине Петровне»: touching PER spans are one person.
+            merged[-1] = ("PER", merged[-1][1], last)
         else:
             merged.append((kind, first, last))
     return merged

@@ -12,6 +12,33 @@ from nlp.config import Official, TaggerConfig
 from nlp.morph import FEMALE_PATRONYMIC, PATRONYMIC, Morphology, restore_case
 
 GENDERS = {"Fem": "femn", "Masc": "masc"}
+# After these a «-ова» surname is a man's in an oblique case («у Иванова»), else a woman's.
+GOVERNORS = frozenset(
+    [
+        "у",
+        "от",
+        "для",
+        "до",
+        "без",
+        "из",
+        "из-за",
+        "около",
+        "возле",
+        "против",
+        "кроме",
+        "про",
+        "на",
+        "через",
+        "за",
+        "с",
+        "со",
+        "о",
+        "об",
+        "к",
+        "ко",
+        "по",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +109,27 @@ class PersonNamer:
 
     def from_span(self, analysis: Analysis, first: int, last: int) -> Entity | None:
         tokens = analysis.tokens
-        person = self.parse(tokens[first : last + 1])
+        governed = self._governed(tokens, first)
+        person = self.parse(tokens[first : last + 1], governed)
         normal = self.normal(person)
         if normal is None:
             return None
         text = analysis.text[tokens[first].start : tokens[last].stop]
         return Entity("PER", text, normal, first, last)
 
-    def parse(self, tokens: Sequence[Token]) -> Person:
+    def _governed(self, tokens: Sequence[Token], first: int) -> bool:
+        """«у Иванова», «у фермера Пьянкова»: a preposition or an oblique noun before the name."""
+        if first == 0:
+            return False
+        before = tokens[first - 1].text
+        if before.lower() in GOVERNORS:
+            return True
+        if not before.islower():
+            return False
+        parses = self.morph.parses(before)
+        return bool(parses) and parses[0].tag.POS == "NOUN" and parses[0].tag.case != "nomn"
+
+    def parse(self, tokens: Sequence[Token], governed: bool = False) -> Person:
         words = [token for token in tokens if token.text[:1].isalpha()]
         initials = "".join(t.text for t in words if len(t.text) == 1 and t.text.isupper())
         full = [t for t in words if len(t.text) > 1]
@@ -105,7 +145,7 @@ class PersonNamer:
         surnames = [t for t in rest if t is not name]
         gender = self._gender(patronymic, name, surnames)
         return Person(
-            surname=self._surname(surnames[0], gender) if surnames else "",
+            surname=self._surname(surnames[0], gender, governed) if surnames else "",
             name=self._nominative(name, "Name", gender) if name else "",
             patronymic=self._nominative(patronymic, "Patr", gender) if patronymic else "",
             initials=initials,
@@ -119,6 +159,8 @@ class PersonNamer:
                 if "Name" in parse.tag and parse.tag.gender in {"masc", "femn"}:
                     return str(parse.tag.gender)
         for token in rest:
+            if _key(token.text).endswith(("ова", "ева", "ина", "ына", "овой", "евой", "иной")):
+                continue  # the NER's gender for these is a guess; the ending decides later
             gender = GENDERS.get(token.feat("Gender") or "")
             if gender:
                 return gender
@@ -132,12 +174,17 @@ class PersonNamer:
                     return restore_case(str(inflected.word), token.text)
         return token.text
 
-    def _surname(self, token: Token, gender: str) -> str:
+    def _surname(self, token: Token, gender: str, governed: bool = False) -> str:
         word = token.text
         key = _key(word)
         official = self._by_stem.get(_stem(word)) or self._by_form(word)
         if official is not None:
             return official.surname
+        if not gender and key.endswith(("овой", "евой", "иной", "ыной")):
+            gender = "femn"
+        elif not gender and not governed and key.endswith(("ова", "ева", "ина", "ына")):
+            # «Хорошева Л.А.», «почтальон Юдина»: ungoverned, the word is a woman's nominative.
+            return word
         for parse in self.morph.parses(word):
             if "Surn" in parse.tag and (not gender or parse.tag.gender == gender):
                 inflected = Parse.inflect(parse, {"nomn", "sing"})
