@@ -13,7 +13,6 @@ from alerts.rules.base import (
     Context,
     Fire,
     Resolve,
-    RuleSpec,
     Signal,
     Strict,
     message_labels,
@@ -29,14 +28,10 @@ class BadReplyConfig(Strict):
 
 
 @register("bad_reply", BadReplyConfig)
-class BadReplyRule(BaseRule):
+class BadReplyRule(BaseRule[BadReplyConfig]):
     kind = "bad_reply"
     # A later substantive reply resolves it (see on_message); closing the item too.
     resolve_on = frozenset({"closed"})
-
-    def __init__(self, spec: RuleSpec, config: BadReplyConfig) -> None:
-        super().__init__(spec)
-        self.config = config
 
     def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
         if not msg.is_official_reply:

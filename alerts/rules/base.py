@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Protocol
+from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -147,15 +147,20 @@ class Rule(Protocol):
     def static_labels(self) -> Mapping[str, str]: ...
 
 
-class BaseRule:
-    """Defaults: per-message alerts that an official reply or closing resolves."""
+ConfigT = TypeVar("ConfigT", bound=BaseModel)
+
+
+class BaseRule(Generic[ConfigT]):
+    """Defaults: per-message alerts that an official reply or closing resolves; `config` is the
+    rule kind's own typed block."""
 
     kind: ClassVar[str] = ""
     closes_item_on_resolve: ClassVar[bool] = False
     resolve_on: ClassVar[frozenset[str]] = frozenset({"interim", "answered", "closed"})
 
-    def __init__(self, spec: RuleSpec) -> None:
+    def __init__(self, spec: RuleSpec, config: ConfigT) -> None:
         self.spec = spec
+        self.config = config
         self.name = spec.name
         self._filter = parse_matchers(spec.filter)
 

@@ -12,7 +12,6 @@ from alerts.rules.base import (
     BaseRule,
     Context,
     Fire,
-    RuleSpec,
     Signal,
     Strict,
     message_annotations,
@@ -41,12 +40,8 @@ class ConflictConfig(Strict):
 
 
 @register("conflict", ConflictConfig)
-class ConflictRule(BaseRule):
+class ConflictRule(BaseRule[ConflictConfig]):
     kind = "conflict"
-
-    def __init__(self, spec: RuleSpec, config: ConflictConfig) -> None:
-        super().__init__(spec)
-        self.config = config
 
     def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
         cfg = self.config

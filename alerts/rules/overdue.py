@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field
 from alerts.durations import Span, parse_span
 from alerts.items import Item
 from alerts.model import Severity
-from alerts.rules.base import EXCERPT, BaseRule, Context, Fire, RuleSpec, Signal, Strict
+from alerts.rules.base import EXCERPT, BaseRule, Context, Fire, Signal, Strict
 from alerts.rules.registry import register
 
 StageName = Literal["warning", "overdue", "escalated"]
@@ -32,14 +32,10 @@ class OverdueConfig(Strict):
 
 
 @register("overdue", OverdueConfig)
-class OverdueRule(BaseRule):
+class OverdueRule(BaseRule[OverdueConfig]):
     kind = "overdue"
     # «Решено» on an overdue alert means the item was answered outside the system.
     closes_item_on_resolve = True
-
-    def __init__(self, spec: RuleSpec, config: OverdueConfig) -> None:
-        super().__init__(spec)
-        self.config = config
 
     def stage(self, ctx: Context, item: Item, now: datetime) -> StageName | None:
         if item.deadline is None or item.clock_start is None or item.span is None:

@@ -14,7 +14,6 @@ from alerts.rules.base import (
     BaseRule,
     Context,
     Fire,
-    RuleSpec,
     Signal,
     Strict,
     message_annotations,
@@ -36,12 +35,8 @@ class RepeatComplaintConfig(Strict):
 
 
 @register("repeat_complaint", RepeatComplaintConfig)
-class RepeatComplaintRule(BaseRule):
+class RepeatComplaintRule(BaseRule[RepeatComplaintConfig]):
     kind = "repeat_complaint"
-
-    def __init__(self, spec: RuleSpec, config: RepeatComplaintConfig) -> None:
-        super().__init__(spec)
-        self.config = config
 
     def _entry(self, msg: Message) -> dict[str, Any]:
         return {

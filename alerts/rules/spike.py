@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field
 from alerts.durations import parse_duration
 from alerts.message import Message
 from alerts.model import Alert, Severity
-from alerts.rules.base import BaseRule, Context, Fire, Resolve, RuleSpec, Signal, Strict
+from alerts.rules.base import BaseRule, Context, Fire, Resolve, Signal, Strict
 from alerts.rules.registry import register
 
 Dimension = Literal["category", "address", "thread"]
@@ -31,13 +31,9 @@ class SpikeConfig(Strict):
 
 
 @register("spike", SpikeConfig)
-class SpikeRule(BaseRule):
+class SpikeRule(BaseRule[SpikeConfig]):
     kind = "spike"
     resolve_on = frozenset()
-
-    def __init__(self, spec: RuleSpec, config: SpikeConfig) -> None:
-        super().__init__(spec)
-        self.config = config
 
     def _problems(self, msg: Message) -> list[dict[str, str]]:
         values: dict[str, list[str]] = {

@@ -11,7 +11,6 @@ from alerts.rules.base import (
     BaseRule,
     Context,
     Fire,
-    RuleSpec,
     Signal,
     Strict,
     message_annotations,
@@ -39,12 +38,8 @@ class ViralNegativeConfig(Strict):
 
 
 @register("viral_negative", ViralNegativeConfig)
-class ViralNegativeRule(BaseRule):
+class ViralNegativeRule(BaseRule[ViralNegativeConfig]):
     kind = "viral_negative"
-
-    def __init__(self, spec: RuleSpec, config: ViralNegativeConfig) -> None:
-        super().__init__(spec)
-        self.config = config
 
     def score(self, msg: Message) -> float:
         w, r = self.config.weights, msg.reactions
