@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -16,8 +18,10 @@ from reports.documents import Doc
 from reports.html import ReportMeta
 from reports.names import Names
 from reports.period import TZ, Period
-from reports.ratings import FOLLOW_UP, DepartmentRating, compute_ratings, format_table, to_csv
+from reports.ratings import FOLLOW_UP, DepartmentRating, format_table, to_csv
 from reports.report import render_report
+from streams import ratings as search_ratings
+from streams.search import SearchEngine
 
 FromOpt = Annotated[
     str | None,
@@ -46,9 +50,9 @@ def period_of(first: str | None, last: str | None, today: date) -> Period:
     return Period.from_dates(start, end)
 
 
-def fetch(period: Period, now: datetime, *, follow_up: timedelta = timedelta(0)) -> list[Doc]:
-    """Documents created in the period (plus `follow_up` after it, for reactions to replies)."""
-    from streams import ratings as rating_docs
+@contextmanager
+def search_engine() -> Iterator[SearchEngine]:
+    """The configured search engine; exits with a message when it does not answer."""
     from streams.search import connect
     from streams.settings import Settings
 
@@ -58,9 +62,15 @@ def fetch(period: Period, now: datetime, *, follow_up: timedelta = timedelta(0))
         if not engine.ping():
             typer.echo(f"Поисковая система недоступна: {settings.search.url}", err=True)
             raise typer.Exit(2)
-        return rating_docs.fetch(engine, period, now, follow_up)
+        yield engine
     finally:
         engine.close()
+
+
+def fetch(period: Period, now: datetime, *, follow_up: timedelta = timedelta(0)) -> list[Doc]:
+    """Documents created in the period (plus `follow_up` after it, for reactions to replies)."""
+    with search_engine() as engine:
+        return search_ratings.fetch(engine, period, now, follow_up)
 
 
 def names() -> Names:
@@ -77,9 +87,10 @@ def names() -> Names:
     return Names(departments={d.id: d.name for d in roster.departments})
 
 
-def rate(period: Period, now: datetime) -> list[DepartmentRating]:
-    docs = fetch(period, now, follow_up=FOLLOW_UP)
-    return compute_ratings(docs, period, as_of=min(now, period.end))
+def rate(period: Period, now: datetime, departments: Iterable[str] = ()) -> list[DepartmentRating]:
+    """The same rating the worker publishes: every roster department, with messages or not."""
+    with search_engine() as engine:
+        return search_ratings.rate(engine, period, now, departments)
 
 
 def ratings(
@@ -96,8 +107,8 @@ def ratings(
     """Рейтинг подразделений (п. 18 Положения о МЦУ): количество, сроки, полнота ответов."""
     now = datetime.now(TZ)
     period = period_of(first, last, now.date())
-    rows = rate(period, now)
     shown = names()
+    rows = rate(period, now, shown.departments)
     typer.echo(f"Рейтинг подразделений за {period.label()}")
     typer.echo(format_table(rows, shown) if rows else "Нет обращений за период.")
     if csv is not None:
@@ -132,7 +143,7 @@ def serve_ratings(
             time.sleep(refresh * 60)
             now = datetime.now(TZ)
             period = period_of(first, last, now.date())
-            gauges.set(rate(period, now), period.end.timestamp())
+            gauges.set(rate(period, now, names().departments), period.end.timestamp())
     except KeyboardInterrupt:
         pass
     finally:
