@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nlp.analysis import Analysis, Token
 
@@ -31,6 +31,19 @@ class Term:
     items: tuple[frozenset[str], ...]
     weight: float
     label: str = ""
+    # Exact items past the first: a message lacking any of them cannot match (a cheap set test).
+    required: tuple[frozenset[str], ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        required = tuple(
+            item
+            for item in self.items[1:]
+            if item != GAP_ITEM and not any(variant.endswith("*") for variant in item)
+        )
+        object.__setattr__(self, "required", required)
+
+    def possible(self, vocabulary: frozenset[str] | set[str]) -> bool:
+        return all(not item.isdisjoint(vocabulary) for item in self.required)
 
     def item_matches(self, item: frozenset[str], word: Word) -> bool:
         for variant in item:
@@ -96,16 +109,25 @@ def normal_item(item: str, normalise: Normaliser | None) -> frozenset[str]:
 
 
 class Lexicon:
-    """A weighted set of terms; `hits` finds every occurrence in a message's words."""
+    """A weighted set of terms; `hits` finds every occurrence in a message's words.
+
+    Terms whose first two items are exact words are indexed by that pair, so a common first word
+    («в», «не») does not make every term starting with it a candidate at each occurrence."""
 
     def __init__(self, terms: Iterable[Term]) -> None:
         self.terms = tuple(terms)
         self._exact: dict[str, list[Term]] = {}
+        self._pairs: dict[tuple[str, str], list[Term]] = {}
         self._prefix: dict[str, list[Term]] = {}
         for term in self.terms:
+            second = term.items[1] if len(term.items) > 1 else GAP_ITEM
+            paired = second != GAP_ITEM and not any(variant.endswith("*") for variant in second)
             for variant in term.items[0]:
                 if variant.endswith("*"):
                     self._prefix.setdefault(variant[:-1][:PREFIX], []).append(term)
+                elif paired:
+                    for following in second:
+                        self._pairs.setdefault((variant, following), []).append(term)
                 else:
                     self._exact.setdefault(variant, []).append(term)
 
@@ -133,23 +155,38 @@ class Lexicon:
 
     def hits(self, words: Sequence[Word]) -> list[Hit]:
         found: list[Hit] = []
-        exact, prefix = self._exact, self._prefix
+        exact, pairs, prefix = self._exact, self._pairs, self._prefix
+        vocabulary = {word.lemma for word in words} | {word.form for word in words}
+        last = len(words) - 1
         for start, word in enumerate(words):
-            candidates = exact.get(word.lemma, [])
-            if word.form != word.lemma and word.form in exact:
-                candidates = [*candidates, *exact[word.form]]
+            keys = (word.lemma,) if word.form == word.lemma else (word.lemma, word.form)
+            candidates: list[Term] = []
+            for key in keys:
+                candidates.extend(exact.get(key, ()))
+            if pairs and start < last and words[start + 1].sent == word.sent:
+                after = words[start + 1]
+                following = (
+                    (after.lemma,) if after.form == after.lemma else (after.lemma, after.form)
+                )
+                for key in keys:
+                    for next_key in following:
+                        candidates.extend(pairs.get((key, next_key), ()))
             seen: set[int] = set()
             for term in candidates:
                 if id(term) not in seen:
                     seen.add(id(term))
+                    if term.required and not term.possible(vocabulary):
+                        continue
                     stop = term.match_at(words, start, first_matched=True)
                     if stop is not None:
                         found.append(Hit(term, start, stop))
             if prefix:
-                for key in {text[:size] for text in (word.lemma, word.form) for size in SIZES}:
+                for key in {text[:size] for text in keys for size in SIZES}:
                     for term in prefix.get(key, ()):
                         if id(term) not in seen:
                             seen.add(id(term))
+                            if term.required and not term.possible(vocabulary):
+                                continue
                             stop = term.match_at(words, start)
                             if stop is not None:
                                 found.append(Hit(term, start, stop))
