@@ -17,6 +17,7 @@ from slovnet.bio import io_spans
 from slovnet.conll import parse_conll_tag
 
 from nlp.analysis import Analysis, Span, Token
+from nlp.fastcnn import FastTag, morph_process, ner_process
 
 T = TypeVar("T")
 Feats = tuple[tuple[str, str], ...]
@@ -57,6 +58,8 @@ class Pipeline:
         self.vocab = MorphVocab()
         self._morph = Morph.load(NEWS_MORPH, batch_size=batch_size).navec(self.navec)
         self._ner = NER.load(NEWS_NER, batch_size=batch_size).navec(self.navec) if ner else None
+        self._fast_morph = FastTag(self._morph.infer.model)
+        self._fast_ner = FastTag(self._ner.infer.model) if self._ner is not None else None
         self._lemmas: dict[tuple[str, str, Feats], str] = {}
         self._tags: dict[int, tuple[str, Feats]] = {}
         self._known: dict[str, bool] = {}
@@ -121,7 +124,7 @@ class Pipeline:
         infer: Any = self._morph.infer
         order = _by_length(sents)
         result: list[list[tuple[str, Feats]]] = [[] for _ in sents]
-        preds = infer.process(infer.encoder(sents[index] for index in order))
+        preds = morph_process(self._fast_morph, infer.encoder(sents[index] for index in order))
         for index, pred in zip(order, preds, strict=True):
             result[index] = [self._morph_tag(int(tag_id)) for tag_id in pred]
         return result
@@ -157,12 +160,13 @@ class Pipeline:
         return not known
 
     def _tag_ner(self, docs: list[list[str]]) -> list[list[str]]:
-        if self._ner is None:
+        if self._ner is None or self._fast_ner is None:
             return [["O"] * len(words) for words in docs]
         infer: Any = self._ner.infer
         order = [index for index in _by_length(docs) if docs[index]]
         result: list[list[str]] = [[] for _ in docs]
-        preds = infer.decoder(infer.process(infer.encoder(docs[index] for index in order)))
+        encoded = infer.encoder(docs[index] for index in order)
+        preds = infer.decoder(ner_process(self._fast_ner, encoded))
         for index, tags in zip(order, preds, strict=True):
             result[index] = list(tags)
         return result
