@@ -25,6 +25,12 @@ AMOUNT = re.compile(
     r"\b\d+(?:[.,]\d+)?\s*(?:%|руб|тыс|млн|рабоч|дн[ейя]|календарн|час|минут|км\b|метр|м\b|шт)",
     re.IGNORECASE,
 )
+# Where and when to act: a phone number, opening hours «с 7 до 9».
+CONTACT = re.compile(
+    r"\b(?:звон\w*|телефон\w*|тел\.)\s*(?:по\s+)?(?:номеру\s+)?\+?\d[\d\s()\-]{1,16}\d|"
+    r"\bс\s+\d{1,2}(?:[:.]\d{2})?\s+до\s+\d{1,2}(?:[:.]\d{2})?\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,7 @@ class ReplyJudge:
         formal = scan.score("formal")
         concrete = scan.score("concrete")
         dates = len(DATE.findall(text))
-        amounts = min(len(AMOUNT.findall(text)), 2)
+        amounts = min(len(AMOUNT.findall(text)) + len(CONTACT.findall(text)), 2)
         concrete += 1.5 * dates + 1.0 * min(people, 2) + 1.0 * amounts
         rude = scan.score("rude") >= 1.0 or any(
             pattern.search(text.lower()) for pattern in self.rude_patterns
