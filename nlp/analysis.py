@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+WORDLIKE = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +26,7 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return any(char.isalnum() for char in self.text)
+        return WORDLIKE.search(self.text) is not None
 
 
 @dataclass(frozen=True, slots=True)
