@@ -2,16 +2,17 @@
 the content-lemma vectors natasha already loads) joined with the lexicon rules' signals.
 
 Data: every labelled message the team may tune on, written for this project (data/eval/GUIDE.md):
-data/eval/dev.jsonl, holdout.jsonl, holdout2.jsonl and holdout3.jsonl (890 messages; each holdout
-was evaluated once before it became training data). holdout4 is never read here. Deterministic: zero
+data/eval/dev.jsonl and holdout.jsonl … holdout5.jsonl (1,310 messages; each holdout was evaluated
+once while fresh, before it became training data). Any newer held-aside set is never read here
+and must not be added before it has been evaluated once. Deterministic: zero
 start, full-batch Adam, fixed steps, fixed CV shuffles; numpy only. Run from the repo root:
 
     python -m scripts.train_nlp_models            # CV report, then writes the heads
     python -m scripts.train_nlp_models --cv-only  # the report only
 
 For each field the CV compares the rules alone with each head setting on the same folds, and so does
-leave-one-set-out (train on three files, test on the fourth); a head is enabled only when its best
-setting beats the rules both in the CV mean and in the leave-one-set-out mean.
+leave-one-set-out (train on the other files, test on the one left out); a head is enabled only when
+its best setting beats the rules both in the CV mean and in the leave-one-set-out mean.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ DATA = (
     Path("data/eval/holdout.jsonl"),
     Path("data/eval/holdout2.jsonl"),
     Path("data/eval/holdout3.jsonl"),
+    Path("data/eval/holdout4.jsonl"),
+    Path("data/eval/holdout5.jsonl"),
 )
 STEPS = 300
 RATE = 0.05
