@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.analysis import Analysis
 from nlp.config import TaggerConfig
 from nlp.scan import Scan
 
@@ -46,14 +47,31 @@ class ReplyJudge:
     def __init__(self, config: TaggerConfig) -> None:
         self.rude_patterns = config.regexes("rude")
         self.margin = config.threshold("formal_reply_margin", 0.0)
+        # An official who asks the citizen a question, or orders them about in words other than
+        # «обратитесь», «позвоните», is usually mocking or telling them off; each cue alone is
+        # weaker than one rude phrase.
+        self.question_weight = config.threshold("rude_question", 0.6)
+        self.imperative_weight = config.threshold("rude_imperative", 0.6)
+        self.polite_imperatives = frozenset(config.lexicon("polite_imperative"))
 
-    def judge(self, text: str, scan: Scan, people: int) -> ReplyGuess:
+    def rude_cues(self, text: str, analysis: Analysis | None) -> float:
+        cues = self.question_weight if "?" in text else 0.0
+        if analysis is not None and any(
+            token.feat("Mood") == "Imp" and token.lemma not in self.polite_imperatives
+            for token in analysis.tokens
+        ):
+            cues += self.imperative_weight
+        return cues
+
+    def judge(
+        self, text: str, scan: Scan, people: int, analysis: Analysis | None = None
+    ) -> ReplyGuess:
         formal = scan.score("formal")
         concrete = scan.score("concrete")
         dates = len(DATE.findall(text))
         amounts = min(len(AMOUNT.findall(text)) + len(CONTACT.findall(text)), 2)
         concrete += 1.5 * dates + 1.0 * min(people, 2) + 1.0 * amounts
-        rude = scan.score("rude") >= 1.0 or any(
+        rude = scan.score("rude") + self.rude_cues(text, analysis) >= 1.0 or any(
             pattern.search(text.lower()) for pattern in self.rude_patterns
         )
         # A reply that says nothing concrete is formulaic even without the stock phrases.

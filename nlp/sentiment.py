@@ -24,7 +24,8 @@ class SentimentScorer:
     def polarity(self, scan: Scan) -> Polarity:
         positive = scan.score("positive")
         negative = scan.score("negative")
-        sarcasm = positive > 0 and scan.score("sarcasm") >= 1.0
+        # Ironic praise («просто шедевр», «спасибо за ещё одну зиму») next to thanks or a complaint.
+        sarcasm = (positive > 0 or negative > 0) and scan.score("sarcasm") >= 1.0
         if sarcasm:
             positive, negative = 0.0, negative + 2.0
         return Polarity(positive, negative, sarcasm)

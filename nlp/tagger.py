@@ -25,6 +25,16 @@ from nlp.sentiment import SentimentScorer
 from nlp.toxicity import ToxicityScorer
 
 REPLY = "reply"
+GREETINGS = frozenset({"уважаемый", "здравствовать", "добрый", "день", "вечер", "утро"})
+
+
+def _greeted(analysis: Analysis, entity: Entity) -> bool:
+    """True for a name the reply's opening greeting addresses."""
+    tokens = analysis.tokens
+    if entity.first >= len(tokens) or tokens[entity.first].sent != 0:
+        return False
+    before = tokens[max(0, entity.first - 3) : entity.first]
+    return any(token.lemma in GREETINGS for token in before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +168,11 @@ class Tagger:
                 # The head gives no reason; «outrage» is the commonest one in the labelled data.
                 reasons = ["outrage"] if conflict == "true" else []
                 changes.update(conflict=conflict == "true", conflict_reasons=reasons)
-        if changes.get("conflict", tagging.conflict):
-            # A conflict situation is negative by definition (GUIDE.md); a head may not soften it.
+        if changes.get("conflict", tagging.conflict) or (
+            signals.kind != REPLY and signals.sarcasm
+        ):
+            # A conflict situation is negative by definition, and so is sarcastic thanks
+            # (GUIDE.md); a head may not soften either.
             changes["sentiment"] = "negative"
         return replace(tagging, **changes) if changes else tagging
 
@@ -174,7 +187,9 @@ class Tagger:
         category = self.categoriser.decide(scores)
         toxicity = self.toxicity.score(item.text, scan)
         polarity = self.sentiment.polarity(scan)
-        judged = self.replies.judge(item.text, scan, len(people)) if reply else None
+        # The citizen a reply greets («Уважаемая Г.И. Петрова!») is not a person answerable for it.
+        named = [one for one in people if not _greeted(analysis, one)] if reply else people
+        judged = self.replies.judge(item.text, scan, len(named), analysis) if reply else None
         rude = judged.rude if judged else False
         positive = polarity.positive > polarity.negative + 1.0
         conflict = self.conflicts.detect(

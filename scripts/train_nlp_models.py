@@ -2,7 +2,7 @@
 the content-lemma vectors natasha already loads) joined with the lexicon rules' signals.
 
 Data: every labelled message the team may tune on, written for this project (data/eval/GUIDE.md):
-data/eval/dev.jsonl and holdout.jsonl … holdout5.jsonl (1,310 messages; each holdout was evaluated
+data/eval/dev.jsonl and holdout.jsonl … holdout6.jsonl (1,530 messages; each holdout was evaluated
 once while fresh, before it became training data). Any newer held-aside set is never read here
 and must not be added before it has been evaluated once. Deterministic: zero
 start, full-batch Adam, fixed steps, fixed CV shuffles; numpy only. Run from the repo root:
@@ -39,6 +39,7 @@ DATA = (
     Path("data/eval/holdout3.jsonl"),
     Path("data/eval/holdout4.jsonl"),
     Path("data/eval/holdout5.jsonl"),
+    Path("data/eval/holdout6.jsonl"),
 )
 STEPS = 300
 RATE = 0.05

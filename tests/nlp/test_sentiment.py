@@ -14,6 +14,9 @@ CASES = [
     ("Ваше обращение передано в управляющую компанию.", "reply", "neutral"),
     ("Нечего жаловаться, читать научитесь объявления.", "reply", "negative"),
     ("Ужасная ситуация с мусором, всё завалено, кошмар", "comment", "negative"),
+    # Sarcastic thanks stay negative whatever the learned head says.
+    ("Спасибо, администрация, за ещё одну неделю без горячей воды", "comment", "negative"),
+    ("Новая горка во дворе просто шедевр: ржавая и без перил", "comment", "negative"),
     # A conflict is negative even when the learned head alone would call it neutral.
     (
         "Позор! Детская площадка на улице Гагарина, 345 разломана, дети травмируются!",
