@@ -168,9 +168,7 @@ class Tagger:
                 # The head gives no reason; «outrage» is the commonest one in the labelled data.
                 reasons = ["outrage"] if conflict == "true" else []
                 changes.update(conflict=conflict == "true", conflict_reasons=reasons)
-        if changes.get("conflict", tagging.conflict) or (
-            signals.kind != REPLY and signals.sarcasm
-        ):
+        if changes.get("conflict", tagging.conflict) or (signals.kind != REPLY and signals.sarcasm):
             # A conflict situation is negative by definition, and so is sarcastic thanks
             # (GUIDE.md); a head may not soften either.
             changes["sentiment"] = "negative"
