@@ -39,13 +39,11 @@ class SentimentScorer:
         complaint: bool,
         reply: bool,
         rude: bool,
-        formal: bool = False,
     ) -> str:
         if reply:
             return "negative" if rude else "neutral"
-        # A complaint in a comment is an attitude; in a formal appeal often a plain request.
-        weight = 1.0 if formal else 2.0
-        negative = polarity.negative + 3.0 * toxic + 2.0 * conflict + weight * complaint
+        # A complaint is negative whatever its tone, a formal appeal included (GUIDE.md).
+        negative = polarity.negative + 3.0 * toxic + 2.0 * conflict + 3.0 * complaint
         positive = polarity.positive
         if positive >= negative + self.margin and positive >= 2.0:
             return "positive"

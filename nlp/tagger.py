@@ -168,6 +168,15 @@ class Tagger:
                 # The head gives no reason; «outrage» is the commonest one in the labelled data.
                 reasons = ["outrage"] if conflict == "true" else []
                 changes.update(conflict=conflict == "true", conflict_reasons=reasons)
+        if signals.kind != REPLY and "is_complaint" in probs:
+            complaint = heads.label("is_complaint", probs["is_complaint"])
+            if complaint is not None:
+                changes["is_complaint"] = complaint == "true"
+        complaint_now = changes.get("is_complaint", tagging.is_complaint)
+        if changes.get("sentiment", tagging.sentiment) == "neutral" and complaint_now:
+            # A complaint is negative whatever its tone (GUIDE.md); the head may still call it
+            # positive (thanks for a problem fixed), not neutral.
+            changes["sentiment"] = "negative"
         if changes.get("conflict", tagging.conflict) or (signals.kind != REPLY and signals.sarcasm):
             # A conflict situation is negative by definition, and so is sarcastic thanks
             # (GUIDE.md); a head may not soften either.
@@ -204,7 +213,6 @@ class Tagger:
             complaint=complaint,
             reply=reply,
             rude=rude,
-            formal=item.kind == "appeal",
         )
         tagging = Tagging(
             lemmas=analysis.lemmas,

@@ -47,12 +47,6 @@ def test_empty_text_has_a_zero_vector(tagger) -> None:
 @pytest.mark.parametrize(
     ("text", "field", "rules", "learned"),
     [
-        (
-            "Когда уже уберут эту свалку за гаражами, дышать нечем",
-            "sentiment",
-            "neutral",
-            "negative",
-        ),
         ("Снегом замело весь двор, машину не выгнать", "sentiment", "neutral", "negative"),
         ("Какой ужас творится на дорогах после дождя", "sentiment", "neutral", "negative"),
         (

@@ -14,6 +14,13 @@ CASES = [
     ("Ваше обращение передано в управляющую компанию.", "reply", "neutral"),
     ("Нечего жаловаться, читать научитесь объявления.", "reply", "negative"),
     ("Ужасная ситуация с мусором, всё завалено, кошмар", "comment", "negative"),
+    # A complaint is negative in a formal appeal too (GUIDE.md).
+    (
+        "Прошу принять меры: в подъезде дома по ул. Ленина, 5 третью неделю не горит свет.",
+        "appeal",
+        "negative",
+    ),
+    ("Прошу рассмотреть возможность открыть кружок шахмат в ДК.", "appeal", "neutral"),
     # Sarcastic thanks stay negative whatever the learned head says.
     ("Спасибо, администрация, за ещё одну неделю без горячей воды", "comment", "negative"),
     ("Новая горка во дворе просто шедевр: ржавая и без перил", "comment", "negative"),
