@@ -22,6 +22,8 @@ LEXICONS = (
 
 REASONS = ("aggression", "outrage", "accusation", "repeated", "collective_action", "rude_reply")
 EXCLAMATIONS = re.compile(r"[!?]*![!?]*!+[!?]*!")
+# «?!» twice in one message: «Кто отвечает?! Где ваши проверки?!»
+INDIGNANT = re.compile(r"\?!|!\?")
 SHOUT = re.compile(r"\b[А-ЯЁ]{4,}\b")
 
 
@@ -68,7 +70,7 @@ class ConflictDetector:
         return ConflictGuess(tuple(reasons))
 
     def _shouts(self, text: str) -> bool:
-        if EXCLAMATIONS.search(text):
+        if EXCLAMATIONS.search(text) or len(INDIGNANT.findall(text)) >= 2:
             return True
         shouted = [word for word in SHOUT.findall(text) if word not in self.abbreviations]
         return len(shouted) >= 2

@@ -29,9 +29,12 @@ AMOUNT = re.compile(
 # Where and when to act: a phone number, opening hours «с 7 до 9».
 CONTACT = re.compile(
     r"\b(?:звон\w*|телефон\w*|тел\.)\s*(?:по\s+)?(?:номеру\s+)?\+?\d[\d\s()\-]{1,16}\d|"
-    r"\bс\s+\d{1,2}(?:[:.]\d{2})?\s+до\s+\d{1,2}(?:[:.]\d{2})?\b",
+    r"\bс\s+\d{1,2}(?:[:.]\d{2})?\s+до\s+\d{1,2}(?:[:.]\d{2})?\b|"
+    r"(?<![\d-])\d{1,3}(?:-\d{2}){2,3}(?![\d-])|\+7[\s(]*\d{3}",
     re.IGNORECASE,
 )
+
+WHERE = re.compile(r"\bпо\s+адресу\b|\((?:ул|пр|пер|пл)\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,10 @@ class ReplyJudge:
         concrete = scan.score("concrete")
         dates = len(DATE.findall(text))
         amounts = min(len(AMOUNT.findall(text)) + len(CONTACT.findall(text)), 2)
-        concrete += 1.5 * dates + 1.0 * min(people, 2) + 1.0 * amounts
+        # A named person to go to, or an address where to go («по адресу», «(ул. Ленина, 21)»),
+        # is substance too; an address that only names the subject of the question is not.
+        where = 1.0 if WHERE.search(text) else 0.0
+        concrete += 1.5 * dates + 1.0 * min(people, 2) + 1.0 * amounts + where
         rude = scan.score("rude") + self.rude_cues(text, analysis) >= 1.0 or any(
             pattern.search(text.lower()) for pattern in self.rude_patterns
         )
