@@ -10,6 +10,7 @@ slovnet's own forward pass.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,20 +55,74 @@ def _layer(layer: Any) -> _Layer:
 
 
 class FastTag:
-    """The forward pass of a slovnet `Tag` model (emb → CNN encoder → linear head)."""
+    """The forward pass of a slovnet `Tag` model (emb → CNN encoder → linear head).
 
-    def __init__(self, model: Any) -> None:
+    The first layer's product is linear in the input, and the input is a word's navec vector
+    joined with its shape's vector: so a word's share of the product is a function of the word
+    alone, kept for the `cache` most recent new words (Zipf: a few thousand words make up most
+    tokens), and the 66 shapes' shares are computed once."""
+
+    def __init__(self, model: Any, cache: int = 16384) -> None:
         self.model = model
         self.layers = [_layer(layer) for layer in model.encoder.layers]
         self.proj_weight = model.head.proj.weight.array
         self.proj_bias = model.head.proj.bias.array
+        first = self.layers[0]
+        word_dim = int(model.emb.word.dim)
+        self.word_taps = np.ascontiguousarray(first.taps[:word_dim])
+        shapes = model.emb.shape.weight.array
+        self.shape_rows = (shapes @ first.taps[word_dim:]).astype(first.taps.dtype)
+        self.capacity = cache
+        self._rows = np.empty((0, first.taps.shape[1]), dtype=first.taps.dtype)
+        self._slots: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def _first_product(self, word_id: Array, shape_id: Array) -> Array:
+        """x @ taps of the first layer, from the per-word cache and the shape table."""
+        unique, inverse = np.unique(word_id, return_inverse=True)
+        table = np.empty((len(unique), self.word_taps.shape[1]), dtype=self.word_taps.dtype)
+        with self._lock:
+            known = [self._slots.get(int(one), -1) for one in unique.tolist()]
+            slots = np.asarray(known, dtype=np.int64)
+            hit = slots >= 0
+            table[hit] = self._rows[slots[hit]]
+            missing = np.flatnonzero(~hit)
+            if len(missing):
+                table[missing] = self.model.emb.word(unique[missing]) @ self.word_taps
+                self._remember(unique[missing], table[missing])
+        words = table[inverse.reshape(word_id.shape)]
+        result: Array = words + self.shape_rows[shape_id]
+        return result
+
+    def _remember(self, ids: Array, rows: Array) -> None:
+        room = self.capacity - len(self._slots)
+        if room <= 0:
+            return
+        ids, rows = ids[:room], rows[:room]
+        start = len(self._slots)
+        if start + len(ids) > len(self._rows):
+            grown = np.empty(
+                (
+                    min(self.capacity, max(2 * len(self._rows), start + len(ids), 1024)),
+                    rows.shape[1],
+                ),
+                dtype=rows.dtype,
+            )
+            grown[:start] = self._rows[:start]
+            self._rows = grown
+        self._rows[start : start + len(ids)] = rows
+        for offset, one in enumerate(ids.tolist()):
+            self._slots[int(one)] = start + offset
 
     def __call__(self, word_id: Array, shape_id: Array, pad_mask: Array) -> Array:
-        x = self.model.emb(word_id, shape_id)  # batch x length x channels
-        batch, length, _ = x.shape
-        for layer in self.layers:
+        batch, length = word_id.shape
+        x: Array = np.empty((batch, length, 0), dtype=self.word_taps.dtype)
+        for number, layer in enumerate(self.layers):
             filters = layer.filters
-            stacked = (x.reshape(batch * length, -1) @ layer.taps).reshape(batch, length, -1)
+            if number == 0:
+                stacked = self._first_product(word_id, shape_id)
+            else:
+                stacked = (x.reshape(batch * length, -1) @ layer.taps).reshape(batch, length, -1)
             centre = layer.padding
             out = stacked[:, :, centre * filters : (centre + 1) * filters] + layer.bias
             for tap in range(layer.kernel):

@@ -23,12 +23,14 @@ def pipeline() -> Pipeline:
     return Pipeline()
 
 
+@pytest.mark.parametrize("cache", [16384, 5, 0])
 @pytest.mark.parametrize("model", ["morph", "ner"])
-def test_fast_forward_matches_slovnet(pipeline: Pipeline, model: str) -> None:
+def test_fast_forward_matches_slovnet(pipeline: Pipeline, model: str, cache: int) -> None:
+    """Also with a word cache too small for the batch, or none: full, the rest is computed."""
     infer = (pipeline._morph if model == "morph" else pipeline._ner).infer
-    fast = FastTag(infer.model)
+    fast = FastTag(infer.model, cache=cache)
     sentences = [[raw[2] for raw in _segment(text)] for text in TEXTS]
-    batches = list(infer.encoder(sentences))
+    batches = list(infer.encoder(sentences)) * 2  # the second pass reads the cache
     assert batches
     for batch in batches:
         expected = infer.model(batch.word_id, batch.shape_id, batch.pad_mask)
@@ -37,6 +39,7 @@ def test_fast_forward_matches_slovnet(pipeline: Pipeline, model: str) -> None:
         real = ~batch.pad_mask
         assert np.abs(got - expected)[real].max() < 1e-3
         assert (got.argmax(-1) == expected.argmax(-1))[real].all()
+    assert len(fast._slots) <= cache
 
 
 def test_kernel_must_keep_the_length(pipeline: Pipeline) -> None:
