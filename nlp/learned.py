@@ -24,7 +24,7 @@ DEFAULT_PATH = Path(__file__).parent / "models" / "heads.npz"
 CONTENT = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 KINDS = ("post", "comment", "appeal", "reply")
 SENTIMENTS = ("negative", "neutral", "positive")
-HEADS = ("category", "sentiment", "conflict", "formal_reply", "is_complaint")
+HEADS = ("category", "sentiment", "conflict", "formal_reply", "is_complaint", "rude_reply")
 BOOLS = ("false", "true")
 # Lexicons besides the rubrics whose terms the soft matching stretches to near words.
 SOFT = (

@@ -153,6 +153,16 @@ class Tagger:
             if guess.category == OTHER and learned[best] >= head.margin:
                 guess = CategoryGuess(best, round(learned[best], 3), guess.scores)
             changes.update(category=guess.category, category_score=guess.score)
+        if signals.kind == REPLY and "rude_reply" in probs:
+            rude = heads.label("rude_reply", probs["rude_reply"])
+            if rude is not None and (rude == "true") != tagging.rude_reply:
+                # A rude reply is a conflict and negative (GUIDE.md), a civil one neither.
+                changes.update(
+                    rude_reply=rude == "true",
+                    conflict=rude == "true",
+                    conflict_reasons=["rude_reply"] if rude == "true" else [],
+                    sentiment="negative" if rude == "true" else "neutral",
+                )
         if signals.kind == REPLY and "formal_reply" in probs:
             formal = heads.label("formal_reply", probs["formal_reply"])
             if formal is not None:
