@@ -34,6 +34,13 @@ CONTACT = re.compile(
     re.IGNORECASE,
 )
 
+SECOND_PERSON = re.compile(r"(?<![а-яё])(?:вы|вас|вам|вами|ваш[а-яё]*)(?![а-яё])", re.IGNORECASE)
+POLITE_ADDRESS = re.compile(
+    r"уважаем[а-яё]* |ваш[а-яё]* (?:обращени|вопрос|сообщени|заявлени|жалоб)[а-яё]*|"
+    r"(?:сообщаем|информируем|благодарим|уведомляем|разъясняем) (?:вам|вас)|"
+    r"спасибо вам|на ваш[а-яё]*",
+    re.IGNORECASE,
+)
 WHERE = re.compile(r"\bпо\s+адресу\b|\((?:ул|пр|пер|пл)\.", re.IGNORECASE)
 
 
@@ -55,10 +62,15 @@ class ReplyJudge:
         # weaker than one rude phrase.
         self.question_weight = config.threshold("rude_question", 0.6)
         self.imperative_weight = config.threshold("rude_imperative", 0.6)
+        self.second_person_weight = config.threshold("rude_second_person", 0.4)
         self.polite_imperatives = frozenset(config.lexicon("polite_imperative"))
 
     def rude_cues(self, text: str, analysis: Analysis | None) -> float:
         cues = self.question_weight if "?" in text else 0.0
+        # Talking at the citizen: «вы», «вам», «ваш» again and again outside the polite formulas.
+        apologises = "извинен" in text.lower()
+        if not apologises and len(SECOND_PERSON.findall(POLITE_ADDRESS.sub(" ", text))) >= 2:
+            cues += self.second_person_weight
         if analysis is not None and any(
             token.feat("Mood") == "Imp" and token.lemma not in self.polite_imperatives
             for token in analysis.tokens

@@ -2,7 +2,7 @@
 the content-lemma vectors natasha already loads) joined with the lexicon rules' signals.
 
 Data: every labelled message the team may tune on, written for this project (data/eval/GUIDE.md):
-data/eval/dev.jsonl and holdout.jsonl … holdout9.jsonl (2,210 messages; each holdout was evaluated
+data/eval/dev.jsonl and holdout.jsonl … holdout10.jsonl (2,450 messages; each holdout was evaluated
 once while fresh, before it became training data). Any newer held-aside set is never read here
 and must not be added before it has been evaluated once. Deterministic: zero
 start, full-batch Adam, fixed steps, fixed CV shuffles; numpy only. Run from the repo root:
@@ -43,6 +43,7 @@ DATA = (
     Path("data/eval/holdout7.jsonl"),
     Path("data/eval/holdout8.jsonl"),
     Path("data/eval/holdout9.jsonl"),
+    Path("data/eval/holdout10.jsonl"),
 )
 STEPS = 300
 RATE = 0.05
