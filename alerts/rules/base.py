@@ -191,11 +191,12 @@ class BaseRule(Generic[ConfigT]):
         return (self.spec.severity,) if self.spec.severity else ("warning", "critical")
 
 
-def message_annotations(msg: Message) -> dict[str, str]:
-    """What a notification shows about the message that triggered an alert."""
+def message_annotations(msg: Message | Item) -> dict[str, str]:
+    """What a notification shows about the message (or tracked item) behind an alert."""
+    text = msg.text if isinstance(msg, Message) else msg.excerpt
     notes = {
         "message_id": msg.id,
-        "text": msg.text[:EXCERPT],
+        "text": text[:EXCERPT],
         "url": msg.url or "",
         "author": msg.author_name or msg.author_id or "",
         "created_at": msg.created_at.isoformat(),

@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field
 from alerts.durations import Span, parse_span
 from alerts.items import Item
 from alerts.model import Severity
-from alerts.rules.base import EXCERPT, BaseRule, Context, Fire, Signal, Strict
+from alerts.rules.base import BaseRule, Context, Fire, Signal, Strict, message_annotations
 from alerts.rules.registry import register
 
 StageName = Literal["warning", "overdue", "escalated"]
@@ -65,14 +65,7 @@ class OverdueRule(BaseRule[OverdueConfig]):
 
     def _fire(self, item: Item, stage: StageName) -> Fire:
         assert item.deadline is not None
-        notes = {
-            "message_id": item.id,
-            "text": item.excerpt[:EXCERPT],
-            "url": item.url or "",
-            "author": item.author_name or item.author_id or "",
-            "created_at": item.created_at.isoformat(),
-            "source": item.source,
-            "kind": item.kind,
+        notes = message_annotations(item) | {
             "deadline": item.deadline.isoformat(),
             "span": item.span or "",
             "stage": stage,
