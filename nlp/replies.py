@@ -65,22 +65,20 @@ class ReplyJudge:
         self.second_person_weight = config.threshold("rude_second_person", 0.4)
         self.polite_imperatives = frozenset(config.lexicon("polite_imperative"))
 
-    def rude_cues(self, text: str, analysis: Analysis | None) -> float:
+    def rude_cues(self, text: str, analysis: Analysis) -> float:
         cues = self.question_weight if "?" in text else 0.0
         # Talking at the citizen: «вы», «вам», «ваш» again and again outside the polite formulas.
         apologises = "извинен" in text.lower()
         if not apologises and len(SECOND_PERSON.findall(POLITE_ADDRESS.sub(" ", text))) >= 2:
             cues += self.second_person_weight
-        if analysis is not None and any(
+        if any(
             token.feat("Mood") == "Imp" and token.lemma not in self.polite_imperatives
             for token in analysis.tokens
         ):
             cues += self.imperative_weight
         return cues
 
-    def judge(
-        self, text: str, scan: Scan, people: int, analysis: Analysis | None = None
-    ) -> ReplyGuess:
+    def judge(self, text: str, scan: Scan, people: int, analysis: Analysis) -> ReplyGuess:
         formal = scan.score("formal")
         concrete = scan.score("concrete")
         dates = len(DATE.findall(text))
