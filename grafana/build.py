@@ -473,7 +473,10 @@ def operations() -> Panel:
                     "Value #C": "В срок, %",
                 },
                 sort_by="Балл",
-                description="П. 18 Положения о МЦУ; методика — reports/METHOD.md.",
+                description=(
+                    "П. 18 Положения о МЦУ, за последние 30 дней (скользящее окно, "
+                    "MCU_WORKER__RATINGS_WINDOW_DAYS); методика — reports/METHOD.md."
+                ),
             ),
         ),
     ]

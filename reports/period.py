@@ -25,6 +25,14 @@ class Period:
         end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
         return cls(start, end)
 
+    @classmethod
+    def last_days(cls, now: datetime, days: int, tz: ZoneInfo = TZ) -> Period:
+        """`days` whole local days ending with today: never empty on the 1st of a month."""
+        if days < 1:
+            raise ValueError(f"окно рейтинга должно быть не меньше дня, задано {days}")
+        today = now.astimezone(tz).date()
+        return cls.from_dates(today - timedelta(days=days - 1), today, tz)
+
     def __contains__(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from streams.topics import TopicNames
@@ -56,8 +56,9 @@ class WorkerSettings(BaseModel):
     tag_batch_timeout: float = 0.5
     index_batch_size: int = 200
     index_batch_timeout: float = 1.0
-    # How often the department ratings of the month are recomputed for the screen.
+    # How often the department ratings are recomputed for the screen, and over how many days.
     ratings_seconds: float = 300.0
+    ratings_window_days: int = Field(default=30, ge=1, le=366)
 
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"

@@ -1,4 +1,4 @@
-"""Timer: the department ratings of the current month, as gauges for the operations screen."""
+"""Timer: department ratings over a rolling window (30 days), as gauges for the screen."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def install(ctx: Context, departments: Iterable[str] = ()) -> None:
     @ctx.app.timer(interval=ctx.settings.worker.ratings_seconds, on_leader=True, name="mcu.ratings")
     async def publish() -> None:
         now = datetime.now(TZ)
-        period = Period.from_dates(now.date().replace(day=1), now.date())
+        period = Period.last_days(now, ctx.settings.worker.ratings_window_days)
         try:
             rows = await asyncio.to_thread(ratings.rate, engine, period, now, known)
         except Exception as exc:  # the next round tries again

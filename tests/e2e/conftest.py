@@ -11,7 +11,9 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -134,33 +136,42 @@ def drop_index(handle: WorkerHandle) -> None:
     )
 
 
+def unheard_alerts() -> dict[str, str]:
+    """Alerts go to ports nobody listens on: the pipeline tests don't look at them."""
+    return {
+        "MCU_ALERTS__SMTP_PORT": str(free_port()),
+        "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{free_port()}",
+        "MCU_ALERTS__TELEGRAM_POLL": "false",
+        "MCU_ALERTS__API_PORT": str(free_port()),
+    }
+
+
 @pytest.fixture(scope="session")
 def worker(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerHandle]:
     """One worker for the session, on topics and an index of its own."""
     tmp = tmp_path_factory.mktemp("worker")
-    # Alerts go to ports nobody listens on: the pipeline tests don't look at them.
-    handle = start_worker(
-        tmp,
-        {
-            "MCU_ALERTS__SMTP_PORT": str(free_port()),
-            "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{free_port()}",
-            "MCU_ALERTS__TELEGRAM_POLL": "false",
-            "MCU_ALERTS__API_PORT": str(free_port()),
-            "MCU_WORKER__RATINGS_SECONDS": "3",
-        },
-    )
+    handle = start_worker(tmp, {**unheard_alerts(), "MCU_WORKER__RATINGS_SECONDS": "3"})
     yield handle
     handle.stop()
     drop_index(handle)
 
 
+LOCAL = ZoneInfo("Asia/Yekaterinburg")
+
+
+def ago(now: datetime | None = None, **delta: float) -> str:
+    """An ISO time `delta` before `now` (the real clock by default), with the local offset."""
+    moment = (now or datetime.now(UTC)) - timedelta(**delta)
+    return moment.astimezone(LOCAL).isoformat(timespec="seconds")
+
+
 def message(text: str, **fields: object) -> bytes:
-    """A raw message line as a source would send it."""
+    """A raw message line as a source would send it, written an hour ago."""
     body: dict[str, object] = {
         "id": f"test:{uuid.uuid4().hex}",
         "source": "vk",
         "kind": "post",
-        "created_at": "2026-11-20T10:00:00+05:00",
+        "created_at": ago(hours=1),
         "author": {"id": "u1", "name": "Житель", "is_official": False},
         "text": text,
     }

@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 
 from streams.settings import CONFIG_DIR, Settings
-from tests.e2e.conftest import WorkerHandle, drop_index, free_port, message, start_worker, wait_for
+from tests.e2e.conftest import (
+    WorkerHandle,
+    ago,
+    drop_index,
+    free_port,
+    message,
+    start_worker,
+    wait_for,
+)
 
 ROUTES = """
 route:
@@ -223,7 +231,7 @@ def test_overdue_appeal_fires_and_a_response_closes_it(alerting: Alerting) -> No
     text, tag = unique(
         "Прошу отремонтировать крышу дома по улице Строителей, 14, протекает в подъезде."
     )
-    raw = message(text, source="pos", kind="appeal", created_at="2026-10-01T10:00:00+05:00")
+    raw = message(text, source="pos", kind="appeal", created_at=ago(days=60))
     item_id = json.loads(raw)["id"]
     alerting.worker.publish([raw])
     wait_for(lambda: alerting.mails(tag), timeout=90)
@@ -241,7 +249,7 @@ def test_overdue_appeal_fires_and_a_response_closes_it(alerting: Alerting) -> No
         {
             "item_id": item_id,
             "status": "answered",
-            "at": "2026-11-25T12:00:00+05:00",
+            "at": ago(days=10),
             "by": "bessonov",
             "reply_id": "pos:reply-1",
         }
@@ -271,8 +279,13 @@ def test_kill_9_mid_run_sends_nothing_twice_and_loses_nothing(alerting: Alerting
         unique(f"Сколько можно терпеть, {n}-й раз пишем про яму на Ленина, вы издеваетесь?!")
         for n in range(1, 9)
     ]
+    # Ten days old: each complaint is overdue at once, so each has a critical alert of its own.
     records = [
-        message(t, author={"id": f"k{n}", "name": "Житель", "is_official": False})
+        message(
+            t,
+            created_at=ago(days=10),
+            author={"id": f"k{n}", "name": "Житель", "is_official": False},
+        )
         for n, (t, _) in enumerate(texts)
     ]
     alerting.worker.publish(records)
@@ -280,6 +293,7 @@ def test_kill_9_mid_run_sends_nothing_twice_and_loses_nothing(alerting: Alerting
     wait_for(lambda: any(alerting.telegram(tag) or alerting.mails(tag) for _, tag in texts), 90)
     alerting.worker.kill()
     alerting.worker.start()
+    wait_for(lambda: _port_open(alerting.api_port), timeout=120, interval=0.2)
     wait_for(lambda: all(alerting.mails(tag) for _, tag in texts), timeout=180)
     time.sleep(8)
     for _, tag in texts:

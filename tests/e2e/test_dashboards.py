@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WorkerHandle, message, wait_for
+from tests.e2e.conftest import WorkerHandle, ago, message, wait_for
 from tests.grafana.support import (
     PROMETHEUS,
     ROOT,
@@ -53,7 +53,7 @@ def prometheus_url(worker: WorkerHandle, tmp_path_factory: pytest.TempPathFactor
                 kind="reply",
                 thread_id=thread,
                 parent_id=answered,
-                created_at="2026-11-20T15:00:00+05:00",
+                created_at=ago(minutes=30),
                 author={"id": "adm", "name": "Администрация", "is_official": True},
             )
         )
