@@ -6,7 +6,6 @@ COPY streams ./streams
 COPY nlp ./nlp
 COPY alerts ./alerts
 COPY reports ./reports
-COPY config ./config
 RUN pip install --no-cache-dir .
 USER nobody
 ENTRYPOINT ["mcu"]

@@ -27,7 +27,7 @@ class DeadlineRuleConfig(BaseModel):
     final_answer: SpanField | None = None
 
 
-# First match wins; the example config/rules.yaml overrides these with per-category ПОС terms.
+# First match wins; alerts/examples/rules.yaml overrides these with per-category ПОС terms.
 DEFAULT_DEADLINES: list[dict[str, object]] = [
     {
         "name": "appeal-59fz",

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import faust
 from prometheus_client import CollectorRegistry
 
 from nlp.config import load_config
+from streams.context import Context, Topics
 from streams.metrics import Metrics
 from streams.settings import Settings
-
-
-@dataclass(frozen=True)
-class Topics:
-    raw: faust.TopicT
-    tagged: faust.TopicT
-    deadletter: faust.TopicT
-    responses: faust.TopicT
-    alerts: faust.TopicT
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every agent module's `install` gets."""
-
-    app: faust.App
-    settings: Settings
-    topics: Topics
-    metrics: Metrics
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Context:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -32,19 +33,6 @@ class SearchSettings(BaseModel):
     dashboards_url: str = "http://127.0.0.1:5601"
 
 
-class DevstackSettings(BaseModel):
-    dir: Path = Path(".devstack")
-    kafka_port: int = 9092
-    kafka_controller_port: int = 9093
-    opensearch_port: int = 9200
-    opensearch_transport_port: int = 9300
-    opensearch_heap: str = "768m"
-    kafka_heap: str = "512m"
-    prometheus_port: int = 9090
-    smtp_port: int = 8025
-    botapi_port: int = 8081
-
-
 class WorkerSettings(BaseModel):
     app_id: str = "mcu-monitor"
     web_port: int = 6066
@@ -61,7 +49,8 @@ class WorkerSettings(BaseModel):
     ratings_window_days: int = Field(default=30, ge=1, le=366)
 
 
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
+# The example rules, routes and roster shipped inside the package (alerts/examples/).
+CONFIG_DIR = Path(str(resources.files("alerts") / "examples"))
 
 
 class AlertsSettings(BaseModel):
@@ -92,6 +81,5 @@ class Settings(BaseSettings):
 
     kafka: KafkaSettings = KafkaSettings()
     search: SearchSettings = SearchSettings()
-    devstack: DevstackSettings = DevstackSettings()
     worker: WorkerSettings = WorkerSettings()
     alerts: AlertsSettings = AlertsSettings()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from streams import deadletter
-from streams.app import Context
+from streams.context import Context
 from streams.retry import in_thread_until_done
 from streams.search import SearchEngine, connect
 

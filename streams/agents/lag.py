@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.app import Context
+from streams.context import Context
 
 INTERVAL_SECONDS = 5.0
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from reports.period import TZ, Period
 from streams import ratings
-from streams.app import Context
+from streams.context import Context
 from streams.search import connect
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import Any
 
 from nlp.tagger import Tagger, Tagging, TextItem
 from streams import deadletter
-from streams.app import Context
+from streams.context import Context
 from streams.records import BadMessage, parse_message, thread_key
 
 log = logging.getLogger(__name__)

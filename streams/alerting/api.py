@@ -13,7 +13,7 @@ from alerts.actions import Action
 from alerts.api import ApiHandlers, create_app
 from alerts.silences import Silence
 from streams.alerting.runtime import AlertsRuntime
-from streams.app import Context
+from streams.context import Context
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from alerts.notifiers.dispatch import deliver_due
 from alerts.silences import Silence
 from streams.alerting.journal import SentJournal
 from streams.alerting.runtime import AlertsRuntime
-from streams.app import Context
+from streams.context import Context
 from streams.retry import in_thread_until_done
 from streams.search import connect
 

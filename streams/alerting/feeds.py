@@ -12,7 +12,7 @@ from alerts.notifiers.base import DeliveryError
 from alerts.notifiers.poller import poll_actions
 from streams import deadletter
 from streams.alerting.runtime import AlertsRuntime
-from streams.app import Context
+from streams.context import Context
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
+
 import typer
 
-from streams.cli import devstack, nlp, pipeline, reports
+from streams.cli import nlp, pipeline, reports
 
 app = typer.Typer(
     name="mcu",
@@ -12,10 +14,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-app.add_typer(devstack.app, name="devstack")
 pipeline.register(app)
 nlp.register(app)
 reports.register(app)
+# The local stack (`mcu devstack`, `mcu demo`) is a separate package, present in development.
+if find_spec("devstack") is not None:
+    from devstack.cli import register as register_devstack
+
+    register_devstack(app)
 
 
 def main() -> None:

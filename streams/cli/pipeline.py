@@ -1,8 +1,7 @@
-"""`mcu worker`, `mcu replay FILE`, `mcu demo`: the pipeline's commands."""
+"""`mcu worker`, `mcu replay FILE`: the pipeline's commands."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -36,24 +35,26 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Отправлено {sent} сообщений в {topic} ({settings.kafka.bootstrap}).")
 
     @app.command()
-    def demo(
-        as_json: bool = typer.Option(False, "--json", help="Итог одной строкой JSON в конце."),
-        timeout: float = typer.Option(600.0, help="Сколько секунд ждать индексации."),
-    ) -> None:
-        """Поднимает серверы, запускает обработчик, отправляет пример и печатает итог."""
-        from streams import demo as demo_run
+    def check() -> None:
+        """Проверяет настройки, конфигурацию оповещений и модели разметки, ничего не запуская."""
+        from alerts.config import load_config as load_alerts
+        from alerts.errors import ConfigError
+        from nlp.config import ConfigError as NlpConfigError
+        from nlp.config import load_config as load_nlp
+        from nlp.learned import DEFAULT_PATH as HEADS_PATH
 
-        def say(line: str) -> None:
-            # With --json the last stdout line is the JSON; progress goes to stderr.
-            typer.echo(line, err=as_json)
-
+        settings = Settings()
         try:
-            summary = demo_run.run(Settings(), say=say, timeout=timeout)
-        except (RuntimeError, TimeoutError) as exc:
-            typer.echo(f"Демонстрация не удалась: {exc}", err=True)
-            raise typer.Exit(1) from exc
-        say(demo_run.render(summary))
-        if as_json:
-            typer.echo(json.dumps(summary.as_json(), ensure_ascii=False))
-        if summary.indexed + summary.deadletter < summary.replayed:
-            raise typer.Exit(1)
+            alerts = load_alerts(settings.alerts.config_files)
+            lexicons = load_nlp()
+        except (ConfigError, NlpConfigError) as exc:
+            typer.echo(f"Ошибка в конфигурации:\n{exc}", err=True)
+            raise typer.Exit(2) from exc
+        if not HEADS_PATH.is_file():
+            typer.echo(f"Нет файла весов моделей разметки: {HEADS_PATH}", err=True)
+            raise typer.Exit(2)
+        files = ", ".join(str(p) for p in settings.alerts.config_files)
+        typer.echo(f"Оповещения: {len(alerts.rules)} правил, файлы {files}")
+        typer.echo(f"Словари разметки: {len(lexicons.categories)} категорий")
+        typer.echo(f"Веса моделей разметки: {HEADS_PATH}")
+        typer.echo("Конфигурация в порядке.")

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from alerts.config import AlertsConfig, build_config
 from alerts.yamlsource import Located, load_yaml, merge
+from streams.settings import CONFIG_DIR
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_FILES = [ROOT / "config" / name for name in ("rules.yaml", "routes.yaml", "roster.yaml")]
+CONFIG_FILES = [CONFIG_DIR / name for name in ("rules.yaml", "routes.yaml", "roster.yaml")]
 
 
 def at(text: str) -> datetime:
@@ -22,7 +23,7 @@ def at(text: str) -> datetime:
 
 
 def example_config(**overrides: Any) -> AlertsConfig:
-    """The shipped config/*.yaml with some top-level keys replaced."""
+    """The shipped alerts/examples/*.yaml with some top-level keys replaced."""
     doc = merge([load_yaml(p) for p in CONFIG_FILES])
     data = {**doc.data, **overrides}
     return build_config(Located(data, doc.marks))

@@ -50,7 +50,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def smtp(tmp_path: Path):
     port, out = free_port(), tmp_path / "smtp.jsonl"
-    proc = _start("streams.devstack.smtp_sink", port, out)
+    proc = _start("devstack.smtp_sink", port, out)
     yield port, out
     _stop(proc)
     assert proc.returncode == 0
@@ -73,7 +73,7 @@ def test_smtp_sink_writes_json_lines(smtp: tuple[int, Path]) -> None:
 
 def test_botapi_process(tmp_path: Path) -> None:
     port, out = free_port(), tmp_path / "bot.jsonl"
-    proc = _start("streams.devstack.botapi", port, out)
+    proc = _start("devstack.botapi", port, out)
     try:
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{base}/bot1:T/getMe").json()["result"]["is_bot"] is True

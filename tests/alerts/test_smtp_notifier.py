@@ -13,7 +13,7 @@ from alerts.engine import Engine
 from alerts.notifiers import DeliveryError, EmailConfig, EmailNotifier, deliver_due
 from alerts.router import Router
 from alerts.state import State
-from streams.devstack.smtp_sink import SmtpSink
+from devstack.smtp_sink import SmtpSink
 
 CONFIG = example_config()
 

@@ -23,7 +23,7 @@ from alerts.notifiers import (
 from alerts.router import Router
 from alerts.state import State
 from alerts.templates import PRESS_FORBIDDEN
-from streams.devstack.botapi import BotApiServer
+from devstack.botapi import BotApiServer
 
 CONFIG = example_config()
 

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from streams.devstack import stack
+from devstack import stack
+from devstack.settings import StackSettings
 from streams.search import SearchEngine, connect
 from streams.settings import Settings
 from streams.topics import ensure_topics
@@ -32,9 +33,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def devstack() -> Settings:
+def devstack() -> StackSettings:
     """The local stack (started if needed and left running: `up` is idempotent)."""
-    settings = Settings()
+    settings = StackSettings()
     stack.up(settings, say=lambda _: None)
     return settings
 

@@ -53,7 +53,7 @@ API_TOKEN = "test-api-token"
 
 
 class Server:
-    """`python -m streams.devstack.<module>` on a port, its JSON lines in a file."""
+    """`python -m devstack.<module>` on a port, its JSON lines in a file."""
 
     def __init__(self, module: str, port: int, out: Path) -> None:
         self.module, self.port, self.out = module, port, out
@@ -137,8 +137,8 @@ def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
     tmp = tmp_path_factory.mktemp("alerting")
     routes = tmp / "routes.yaml"
     routes.write_text(ROUTES)
-    smtp = Server("streams.devstack.smtp_sink", free_port(), tmp / "smtp.jsonl")
-    bot = Server("streams.devstack.botapi", free_port(), tmp / "botapi.jsonl")
+    smtp = Server("devstack.smtp_sink", free_port(), tmp / "smtp.jsonl")
+    bot = Server("devstack.botapi", free_port(), tmp / "botapi.jsonl")
     smtp.start()
     bot.start()
     api_port = free_port()

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from streams.demo import SAMPLE_DIR
+from devstack.demo import SAMPLE_DIR
 from streams.replay import lines
 from streams.settings import Settings
 

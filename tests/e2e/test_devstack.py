@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from streams.devstack import stack
-from streams.settings import DevstackSettings, Settings, WorkerSettings
+from devstack import stack
+from devstack.settings import DevstackSettings, StackSettings
+from streams.settings import WorkerSettings
 from tests.e2e.conftest import free_port
 
 
 @pytest.fixture
-def other_stack(tmp_path: Path) -> Settings:
+def other_stack(tmp_path: Path) -> StackSettings:
     """A second stack on free ports in a folder of its own, so the session's stack is untouched."""
     cfg = DevstackSettings(
         dir=tmp_path / "devstack",
@@ -28,10 +29,10 @@ def other_stack(tmp_path: Path) -> Settings:
         kafka_heap="256m",
     )
     # The jars are already fetched for the main stack: share them instead of fetching again.
-    main_lib = Settings().devstack.dir.resolve() / "lib"
+    main_lib = StackSettings().devstack.dir.resolve() / "lib"
     cfg.dir.mkdir(parents=True)
     (cfg.dir / "lib").symlink_to(main_lib)
-    return Settings(devstack=cfg, worker=WorkerSettings(metrics_port=free_port()))
+    return StackSettings(devstack=cfg, worker=WorkerSettings(metrics_port=free_port()))
 
 
 def _alive(pid: int) -> bool:
@@ -43,7 +44,7 @@ def _alive(pid: int) -> bool:
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def test_up_twice_then_down_leaves_nothing(other_stack: Settings) -> None:
+def test_up_twice_then_down_leaves_nothing(other_stack: StackSettings) -> None:
     said: list[str] = []
     try:
         stack.up(other_stack, say=said.append)

@@ -8,7 +8,7 @@ from reports.names import Names
 
 Doc = dict[str, Any]
 
-# Department ids as in config/roster.yaml and their names the head reads.
+# Department ids as in alerts/examples/roster.yaml and their names the head reads.
 DEPARTMENTS = {
     "zhkh": "ЖКХ и благоустройство",
     "architecture": "Отдел архитектуры и градостроительства",

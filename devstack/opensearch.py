@@ -10,11 +10,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from streams.devstack.fetch import OPENSEARCH_MODULES, OPENSEARCH_PROFILE
-from streams.devstack.layout import Layout
-from streams.devstack.process import Managed
-from streams.devstack.server import Server
-from streams.settings import DevstackSettings
+from devstack.fetch import OPENSEARCH_MODULES, OPENSEARCH_PROFILE
+from devstack.layout import Layout
+from devstack.process import Managed
+from devstack.server import Server
+from devstack.settings import DevstackSettings
 
 VERSION = "2.19.6"
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from streams.devstack.process import Managed
+from devstack.process import Managed
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) that stores each received mail as a JSON line.
 
-python -m streams.devstack.smtp_sink --port 8025 --out FILE
+python -m devstack.smtp_sink --port 8025 --out FILE
 """
 
 from __future__ import annotations

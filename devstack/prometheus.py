@@ -5,11 +5,12 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
-from streams.devstack.fetch import require
-from streams.devstack.layout import Layout
-from streams.devstack.process import Managed
-from streams.devstack.server import Server
-from streams.settings import DevstackSettings, WorkerSettings
+from devstack.fetch import require
+from devstack.layout import Layout
+from devstack.process import Managed
+from devstack.server import Server
+from devstack.settings import DevstackSettings
+from streams.settings import WorkerSettings
 
 
 def config(worker: WorkerSettings, scrape_interval: str = "5s") -> str:

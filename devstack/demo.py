@@ -7,19 +7,20 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from devstack import stack
+from devstack.layout import Layout
+from devstack.process import Managed
+from devstack.settings import StackSettings
 from reports.names import CATEGORY_TITLES
 from streams import topics
-from streams.devstack import stack
-from streams.devstack.layout import Layout
-from streams.devstack.process import Managed
 from streams.replay import lines, publish
 from streams.search import SearchEngine, connect
-from streams.settings import Settings
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE_DIR = Path(str(resources.files("devstack") / "sample"))
 
 
 @dataclass
@@ -60,11 +61,11 @@ class Summary:
         }
 
 
-def worker_process(settings: Settings) -> Managed:
+def worker_process(settings: StackSettings) -> Managed:
     return Managed("worker", Layout.at(settings.devstack.dir).run)
 
 
-def start_worker(settings: Settings) -> bool:
+def start_worker(settings: StackSettings) -> bool:
     """Starts `python -m streams.worker` in the background unless it runs; True if started."""
     process = worker_process(settings)
     if process.pid() is not None:
@@ -165,7 +166,7 @@ def alert_counts(metrics_url: str) -> tuple[int, dict[str, int]]:
     return int(fired), sent
 
 
-def open_alerts(settings: Settings) -> int:
+def open_alerts(settings: StackSettings) -> int:
     """Open alerts, as the worker's alerts HTTP API lists them."""
     import json
     import urllib.request
@@ -198,7 +199,7 @@ def wait_for_alerts(
 
 
 def run(
-    settings: Settings,
+    settings: StackSettings,
     files: list[Path] | None = None,
     say: Callable[[str], None] = print,
     timeout: float = 600.0,

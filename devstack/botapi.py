@@ -5,7 +5,7 @@ Test endpoints: POST /_test/press {chat_id, message_id, data[, from_id]} presses
 button; GET /_test/messages and /_test/answers show what the bot did; POST /_test/fail
 {method, status, times[, retry_after]} makes the next calls fail; POST /_test/reset.
 
-    python -m streams.devstack.botapi --port 8081 --out FILE
+    python -m devstack.botapi --port 8081 --out FILE
 """
 
 from __future__ import annotations

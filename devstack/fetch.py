@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from importlib import resources
 from pathlib import Path
 
-from streams.devstack.layout import Layout
+from devstack.layout import Layout
 
 # Maven profiles of devstack/pom.xml: the broker, the search server and each OpenSearch module.
 KAFKA_PROFILE = "kafka"
@@ -30,7 +31,7 @@ def require(program: str, hint: str) -> str:
 
 
 def pom_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "devstack" / "pom.xml"
+    return Path(str(resources.files("devstack") / "pom.xml"))
 
 
 def fetched(layout: Layout) -> bool:
@@ -73,7 +74,7 @@ def fetch(layout: Layout, quiet: bool = True) -> None:
 
 
 if __name__ == "__main__":
-    from streams.settings import Settings
+    from devstack.settings import StackSettings
 
-    fetch(Layout.at(Settings().devstack.dir))
+    fetch(Layout.at(StackSettings().devstack.dir))
     print("Артефакты Maven на месте.")

@@ -6,14 +6,14 @@ import socket
 import sys
 from collections.abc import Callable
 
-from streams.devstack.fetch import fetch, require
-from streams.devstack.kafka import kafka_server
-from streams.devstack.layout import Layout
-from streams.devstack.opensearch import opensearch_server
-from streams.devstack.process import Managed
-from streams.devstack.prometheus import prometheus_server
-from streams.devstack.server import Server
-from streams.settings import Settings
+from devstack.fetch import fetch, require
+from devstack.kafka import kafka_server
+from devstack.layout import Layout
+from devstack.opensearch import opensearch_server
+from devstack.process import Managed
+from devstack.prometheus import prometheus_server
+from devstack.server import Server
+from devstack.settings import StackSettings
 
 
 def _python_server(layout: Layout, name: str, title: str, module: str, port: int) -> Server:
@@ -35,21 +35,19 @@ def _python_server(layout: Layout, name: str, title: str, module: str, port: int
     return Server(name, title, f"127.0.0.1:{port}", process, start, ready, timeout=30)
 
 
-def servers(settings: Settings) -> list[Server]:
+def servers(settings: StackSettings) -> list[Server]:
     cfg = settings.devstack
     layout = Layout.at(cfg.dir)
     return [
         kafka_server(layout, cfg),
         opensearch_server(layout, cfg),
         prometheus_server(layout, cfg, settings.worker),
-        _python_server(layout, "smtp", "SMTP-сервер", "streams.devstack.smtp_sink", cfg.smtp_port),
-        _python_server(
-            layout, "botapi", "Telegram Bot API", "streams.devstack.botapi", cfg.botapi_port
-        ),
+        _python_server(layout, "smtp", "SMTP-сервер", "devstack.smtp_sink", cfg.smtp_port),
+        _python_server(layout, "botapi", "Telegram Bot API", "devstack.botapi", cfg.botapi_port),
     ]
 
 
-def up(settings: Settings, say: Callable[[str], None] = print) -> list[Server]:
+def up(settings: StackSettings, say: Callable[[str], None] = print) -> list[Server]:
     """Starts what is not running and waits for every server; running ones are left alone."""
     layout = Layout.at(settings.devstack.dir)
     require("java", "Установите Java 17: apt-get install openjdk-17-jdk-headless.")
@@ -71,7 +69,7 @@ def up(settings: Settings, say: Callable[[str], None] = print) -> list[Server]:
     return started
 
 
-def down(settings: Settings, say: Callable[[str], None] = print) -> None:
+def down(settings: StackSettings, say: Callable[[str], None] = print) -> None:
     """Stops only the processes that `up` (and `mcu demo`'s worker) started, in reverse order."""
     worker = Managed("worker", Layout.at(settings.devstack.dir).run)
     if worker.stop():
@@ -81,5 +79,5 @@ def down(settings: Settings, say: Callable[[str], None] = print) -> None:
         say(f"{server.title}: {'остановлен' if stopped else 'не был запущен'}")
 
 
-def status(settings: Settings) -> list[tuple[Server, int | None, bool]]:
+def status(settings: StackSettings) -> list[tuple[Server, int | None, bool]]:
     return [(s, s.process.pid(), s.ready()) for s in servers(settings)]

@@ -7,10 +7,10 @@ import socket
 import subprocess
 import uuid
 
-from streams.devstack.layout import Layout
-from streams.devstack.process import Managed
-from streams.devstack.server import Server
-from streams.settings import DevstackSettings
+from devstack.layout import Layout
+from devstack.process import Managed
+from devstack.server import Server
+from devstack.settings import DevstackSettings
 
 LOG4J = """log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender

@@ -1,0 +1,28 @@
+"""Settings of the local stack: the product's Settings plus ports and folders of the servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from streams.settings import Settings
+
+
+class DevstackSettings(BaseModel):
+    dir: Path = Path(".devstack")
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    opensearch_port: int = 9200
+    opensearch_transport_port: int = 9300
+    opensearch_heap: str = "768m"
+    kafka_heap: str = "512m"
+    prometheus_port: int = 9090
+    smtp_port: int = 8025
+    botapi_port: int = 8081
+
+
+class StackSettings(Settings):
+    """`MCU_DEVSTACK__*` next to every product setting; only the devstack reads these."""
+
+    devstack: DevstackSettings = DevstackSettings()
