@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -17,6 +18,8 @@ class KafkaSettings(BaseModel):
     partitions: int = 4
     replicas: int = 1
     topic_prefix: str = ""
+    # The producer's largest request; a tagged record must fit in it (faust's default).
+    max_request_bytes: int = 1_000_000
 
     @property
     def topics(self) -> TopicNames:
@@ -44,6 +47,10 @@ class WorkerSettings(BaseModel):
     tag_batch_timeout: float = 0.5
     index_batch_size: int = 200
     index_batch_timeout: float = 1.0
+    # Text beyond this many UTF-8 bytes is cut for tagging and indexing (flagged `truncated`).
+    max_text_bytes: int = Field(default=256 * 1024, ge=1024)
+    # How far a source's created_at may be ahead of our clock before it is refused.
+    created_at_skew: timedelta = timedelta(days=1)
     # How often the department ratings are recomputed for the screen, and over how many days.
     ratings_seconds: float = 300.0
     ratings_window_days: int = Field(default=30, ge=1, le=366)

@@ -13,6 +13,7 @@ from alerts.engine import Outcome
 from alerts.model import AlertEvent
 from alerts.notifiers.dispatch import deliver_due
 from alerts.silences import Silence
+from streams import deadletter
 from streams.alerting.journal import SentJournal
 from streams.alerting.runtime import AlertsRuntime
 from streams.context import Context
@@ -118,9 +119,15 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     @ctx.app.agent(rt.control, name="mcu.alerts")
     async def alerts(stream: Any) -> None:
         async for raw in stream:
-            event = json.loads(raw)
             now = datetime.now(UTC)
-            outcome = apply(event, now)
+            try:
+                event = json.loads(raw)
+                outcome = apply(event, now)
+            except Exception as exc:  # one event must not stop alerting for everyone
+                log.exception("alert event failed")
+                reason = f"internal: {type(exc).__name__}: {exc}"
+                await deadletter.put(ctx, raw, None, "alerts", reason, rt.control.get_topic_name())
+                continue
             notifications = [
                 n for ev in outcome.alerts for n in rt.router.on_event(rt.state, ev, now)
             ]
@@ -139,9 +146,9 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 result = await in_thread_until_done(
                     "index item status", search.bulk_update, updates
                 )
-                for doc_id, reason in result.errors:
+                for error in result.errors:
                     metrics.index_errors.labels("rejected").inc()
-                    log.error("item %s: status not indexed: %s", doc_id, reason)
+                    log.error("item %s: status not indexed: %s", error.id, error.reason)
             if event["type"] == "tick":
                 gauge_departments()
                 waiting = await deliver(now)

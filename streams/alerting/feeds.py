@@ -13,6 +13,7 @@ from alerts.notifiers.poller import poll_actions
 from streams import deadletter
 from streams.alerting.runtime import AlertsRuntime
 from streams.context import Context
+from streams.records import BadMessage, parse_response
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,9 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     async def responses(stream: Any) -> None:
         async for raw in stream:
             try:
-                response = json.loads(raw)
-            except ValueError as exc:
-                await deadletter.send(
-                    ctx.topics.deadletter, raw, None, "alerts", f"not JSON: {exc}", origin
-                )
+                response = parse_response(raw)
+            except BadMessage as exc:
+                await deadletter.put(ctx, raw, None, "alerts", exc.reason, origin)
                 continue
             await rt.submit("response", {"response": response})
 
