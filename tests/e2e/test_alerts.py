@@ -258,6 +258,15 @@ def test_overdue_appeal_fires_and_a_response_closes_it(alerting: Alerting) -> No
     assert doc()["response_hours"] > 8
 
 
+def test_a_forged_department_does_not_stop_notifications(alerting: Alerting) -> None:
+    forged, tag_forged = unique("Вы там совсем обнаглели?! Третий раз пишу про свет во дворе!")
+    after, tag_after = unique("Безобразие!!! Опять нет света во дворе, будем жаловаться главе!")
+    alerting.worker.publish(
+        [message(forged, department="nobody", created_at=just_now()), message(after)]
+    )
+    wait_for(lambda: alerting.mails(tag_forged) and alerting.mails(tag_after), timeout=90)
+
+
 def test_smtp_down_then_up_delivers_once(alerting: Alerting) -> None:
     alerting.smtp.stop()
     text, tag = unique(
