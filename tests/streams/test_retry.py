@@ -98,9 +98,15 @@ class Engine:
         for doc in docs:
             if doc["id"] == "b" and self.blocked:
                 self.blocked -= 1
-                errors.append(BulkError("b", "cluster_block_exception: read-only", 403, "cluster_block_exception"))
+                errors.append(
+                    BulkError(
+                        "b", "cluster_block_exception: read-only", 403, "cluster_block_exception"
+                    )
+                )
             elif doc["id"] == "bad":
-                errors.append(BulkError("bad", "mapper_parsing_exception: x", 400, "mapper_parsing_exception"))
+                errors.append(
+                    BulkError("bad", "mapper_parsing_exception: x", 400, "mapper_parsing_exception")
+                )
             else:
                 self.stored[doc["id"]] = doc
         return BulkResult(len(docs) - len(errors), errors)
