@@ -95,6 +95,21 @@ def publish_all(worker: WorkerHandle, records: list[bytes]) -> None:
                 time.sleep(1)
 
 
+def mailing(tmp: Path, smtp: LocalServer) -> dict[str, str]:
+    """Alerts to this SMTP server at once (no group wait to speak of), Telegram nowhere."""
+    from streams.settings import CONFIG_DIR
+
+    routes = tmp / "routes.yaml"
+    routes.write_text(ROUTES)
+    files = [CONFIG_DIR / "rules.yaml", routes, CONFIG_DIR / "roster.yaml"]
+    return {
+        **unheard_alerts(),
+        "MCU_ALERTS__SMTP_PORT": str(smtp.port),
+        "MCU_ALERTS__TICK_SECONDS": "1",
+        "MCU_ALERTS__CONFIG_FILES": json.dumps([str(f) for f in files]),
+    }
+
+
 @pytest.fixture(scope="module")
 def private(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackSettings]:
     settings = private_stack(tmp_path_factory.mktemp("faults"))
@@ -129,18 +144,7 @@ def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) 
 def test_kafka_restarted_mid_replay(private: StackSettings, tmp_path: Path) -> None:
     smtp = LocalServer("devstack.smtp_sink", free_port(), tmp_path / "smtp.jsonl")
     smtp.start()
-    routes = tmp_path / "routes.yaml"
-    routes.write_text(ROUTES)
-    worker = start_worker(
-        tmp_path,
-        {
-            **stack_env(private),
-            **unheard_alerts(),
-            "MCU_ALERTS__SMTP_PORT": str(smtp.port),
-            "MCU_ALERTS__TICK_SECONDS": "1",
-            "MCU_ALERTS__CONFIG_FILES": json.dumps([str(p) for p in _config_with_routes(routes)]),
-        },
-    )
+    worker = start_worker(tmp_path, {**mailing(tmp_path, smtp), **stack_env(private)})
     kafka = server(private, "kafka")
     try:
         tag = uuid.uuid4().hex[:6]
@@ -176,12 +180,6 @@ def test_kafka_restarted_mid_replay(private: StackSettings, tmp_path: Path) -> N
         worker.stop()
         drop_index(worker)
         smtp.stop()
-
-
-def _config_with_routes(routes: Path) -> list[Path]:
-    from streams.settings import CONFIG_DIR
-
-    return [CONFIG_DIR / "rules.yaml", routes, CONFIG_DIR / "roster.yaml"]
 
 
 @pytest.mark.e2e
@@ -287,18 +285,9 @@ def test_bot_api_down_two_minutes_while_email_arrives_on_time(
     smtp = LocalServer("devstack.smtp_sink", free_port(), tmp_path / "smtp.jsonl")
     bot = LocalServer("devstack.botapi", free_port(), tmp_path / "botapi.jsonl")
     smtp.start()
-    routes = tmp_path / "routes.yaml"
-    routes.write_text(ROUTES)
+    bot_url = f"http://127.0.0.1:{bot.port}"
     worker = start_worker(
-        tmp_path,
-        {
-            "MCU_ALERTS__SMTP_PORT": str(smtp.port),
-            "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{bot.port}",
-            "MCU_ALERTS__TELEGRAM_POLL": "false",
-            "MCU_ALERTS__API_PORT": str(free_port()),
-            "MCU_ALERTS__TICK_SECONDS": "1",
-            "MCU_ALERTS__CONFIG_FILES": json.dumps([str(p) for p in _config_with_routes(routes)]),
-        },
+        tmp_path, {**mailing(tmp_path, smtp), "MCU_ALERTS__TELEGRAM_BASE_URL": bot_url}
     )
     try:
         tags = [uuid.uuid4().hex[:6] for _ in range(3)]
