@@ -12,7 +12,6 @@ from alertkit import at, example_config, message, reply
 from alerts.delivery import DeliveryLog
 from alerts.engine import Engine
 from alerts.notification import Notification
-from alerts.recipients import recipients
 from alerts.notifiers import (
     BotApi,
     DeliveryError,
@@ -21,6 +20,7 @@ from alerts.notifiers import (
     deliver_due,
     poll_actions,
 )
+from alerts.recipients import recipients
 from alerts.router import Router
 from alerts.state import State
 from alerts.templates import PRESS_FORBIDDEN, PRESS_NOT_RECIPIENT

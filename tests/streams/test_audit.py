@@ -1,4 +1,4 @@
-"""The audit log: one fsynced JSON line per act, owner-only, shared by workers, read by `mcu audit`."""
+"""The audit log: fsynced JSON lines, owner-only, shared by workers, read by `mcu audit`."""
 
 from __future__ import annotations
 
