@@ -36,4 +36,5 @@ def rison_string(value: str) -> str:
 
 def kibana_id(value: str) -> str:
     """An id for `query:'id:"{id}"'` in a Kibana / Dashboards URL: KQL, rison, then URL-encoded."""
-    return quote(rison_string(kql_phrase(value)), safe="")
+    # ":" and "@" (in every message id) are allowed in a URL fragment and read well.
+    return quote(rison_string(kql_phrase(value)), safe=":@")
