@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from streams.deadletter import ORIGIN, REASON, STAGE, reason_code
 
@@ -37,8 +38,15 @@ def _header(headers: Iterable[tuple[str, bytes | None]], name: str) -> str:
     return ""
 
 
-def read(bootstrap: str, topic: str, timeout_ms: int = 3000) -> Iterator[DeadLetter]:
-    """Every dead letter from the beginning of the topic (no consumer group, nothing committed)."""
+def read(
+    bootstrap: str,
+    topic: str,
+    timeout_ms: int = 3000,
+    options: Mapping[str, Any] | None = None,
+) -> Iterator[DeadLetter]:
+    """Every dead letter from the beginning of the topic (no consumer group, nothing committed).
+
+    `options`: the client's security settings (KafkaSettings.client_options())."""
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(
@@ -46,6 +54,7 @@ def read(bootstrap: str, topic: str, timeout_ms: int = 3000) -> Iterator[DeadLet
         enable_auto_commit=False,
         consumer_timeout_ms=timeout_ms,
         client_id="mcu-deadletter",
+        **(options or {}),
     )
     try:
         partitions = consumer.partitions_for_topic(topic) or set()
@@ -82,13 +91,16 @@ def replay(
     bootstrap: str,
     letters: Iterable[DeadLetter],
     send: Callable[[str, bytes | None, bytes], None] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> dict[str, int]:
     """Sends each letter's original bytes back to the topic it came from; counts per topic."""
     from kafka import KafkaProducer
 
     producer = None
     if send is None:
-        producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", client_id="mcu-redrive")
+        producer = KafkaProducer(
+            bootstrap_servers=bootstrap, acks="all", client_id="mcu-redrive", **(options or {})
+        )
 
         def send(topic: str, key: bytes | None, value: bytes) -> None:
             assert producer is not None

@@ -8,10 +8,13 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from alerts.audit import for_action
 from alerts.notifiers.base import DeliveryError
 from alerts.notifiers.poller import poll_actions
+from alerts.recipients import recipients
 from streams import deadletter
 from streams.alerting.runtime import AlertsRuntime
+from streams.audit import AuditFile
 from streams.context import Context
 from streams.records import BadMessage, parse_response
 
@@ -45,10 +48,15 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     async def tick() -> None:
         await rt.submit("tick", {})
 
-    if not settings.telegram_poll:
+    bot = rt.bot
+    if not settings.telegram_poll or bot is None:
         return
     offset: list[int | None] = [None]
     roster = rt.engine.roster
+    audit = AuditFile(ctx.settings.audit_file)
+
+    def sent_to(alert_id: str) -> set[str]:
+        return recipients(rt.log.records(), roster, alert_id)
 
     @ctx.app.task
     async def telegram() -> None:
@@ -60,17 +68,23 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             try:
                 # Long polling: returns at once when someone presses a button.
                 result = await poll_actions(
-                    rt.bot,
+                    bot,
                     offset[0],
                     datetime.now(UTC),
                     timeout=10,
                     authorize=roster.person_for_telegram_user,
+                    recipients=sent_to,
                 )
             except DeliveryError as exc:
                 log.warning("Telegram getUpdates failed: %s", exc)
                 await asyncio.sleep(5)
                 continue
+            if result.rejected:
+                log.warning(
+                    "Telegram: %d button presses refused (not a recipient)", result.rejected
+                )
             for action in result.actions:
                 await rt.submit("action", {"action": action.to_dict()})
+                await asyncio.to_thread(audit.append, for_action(action))
             # Telegram re-sends updates below the offset, so a lost press is re-read, not lost.
             offset[0] = result.offset

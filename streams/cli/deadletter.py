@@ -27,9 +27,9 @@ Reason = Annotated[
 def _letters(stage: str | None, reason: str | None) -> list[DeadLetter]:
     from streams.deadletters import read
 
-    settings = Settings()
-    topic = settings.kafka.topics.deadletter
-    return [d for d in read(settings.kafka.bootstrap, topic) if d.matches(stage, reason)]
+    kafka = Settings().kafka
+    letters = read(kafka.bootstrap, kafka.topics.deadletter, options=kafka.client_options())
+    return [d for d in letters if d.matches(stage, reason)]
 
 
 @app.command("list")
@@ -81,7 +81,8 @@ def replay(
     if dry_run:
         typer.echo(f"Будет отправлено записей: {len(letters)}")
         return
-    counts = redrive(Settings().kafka.bootstrap, letters)
+    kafka = Settings().kafka
+    counts = redrive(kafka.bootstrap, letters, options=kafka.client_options())
     for topic, n in sorted(counts.items()):
         typer.echo(f"Отправлено в {topic}: {n}")
     typer.echo(f"Всего отправлено: {sum(counts.values())}")

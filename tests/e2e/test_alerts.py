@@ -118,6 +118,7 @@ def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
             "MCU_ALERTS__TICK_SECONDS": "1",
             "MCU_ALERTS__SMTP_PORT": str(smtp.port),
             "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{bot.port}",
+            "MCU_ALERTS__TELEGRAM_TOKEN": "123456:test-bot-token",
             "MCU_ALERTS__API_PORT": str(api_port),
             "MCU_ALERTS__API_TOKEN": API_TOKEN,
         },

@@ -287,7 +287,12 @@ def test_bot_api_down_two_minutes_while_email_arrives_on_time(
     smtp.start()
     bot_url = f"http://127.0.0.1:{bot.port}"
     worker = start_worker(
-        tmp_path, {**mailing(tmp_path, smtp), "MCU_ALERTS__TELEGRAM_BASE_URL": bot_url}
+        tmp_path,
+        {
+            **mailing(tmp_path, smtp),
+            "MCU_ALERTS__TELEGRAM_BASE_URL": bot_url,
+            "MCU_ALERTS__TELEGRAM_TOKEN": "123456:faults-bot-token",
+        },
     )
     try:
         tags = [uuid.uuid4().hex[:6] for _ in range(3)]
