@@ -118,7 +118,8 @@ class SearchEngine:
         for doc_id, created_at, fields in updates:
             index = index_for(self.prefix, created_at)
             operations.append({"update": {"_index": index, "_id": doc_id, "retry_on_conflict": 5}})
-            operations.append({"doc": fields, "doc_as_upsert": True})
+            # The id goes in too: a document created by this upsert is findable by it at once.
+            operations.append({"doc": {**fields, "id": doc_id}, "doc_as_upsert": True})
         return self._bulk(operations, refresh=False)
 
     def refresh(self) -> None:
