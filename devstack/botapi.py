@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+from devstack.fakes.runner import AppThread
 
 _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
@@ -329,8 +330,8 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
     return app
 
 
-class BotApiServer:
-    """Runs the app in its own thread and loop, so sync and async tests can share it."""
+class BotApiServer(AppThread):
+    """The Bot API app in its own thread and loop, so sync and async tests can share it."""
 
     def __init__(
         self,
@@ -339,57 +340,8 @@ class BotApiServer:
         port: int = 0,
         token: str | None = None,
     ) -> None:
-        self.out, self.host, self.port, self.token = out, host, port, token
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self) -> BotApiServer:
-        self._thread = threading.Thread(target=self._run, name="botapi", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(10) or self._error is not None:
-            raise RuntimeError(f"Bot API server did not start: {self._error}")
-        return self
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as exc:  # reported to start()
-            self._error = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        loop.run_forever()
-        loop.run_until_complete(self._runner.cleanup() if self._runner else asyncio.sleep(0))
-        loop.close()
-
-    async def _serve(self) -> None:
-        self._runner = web.AppRunner(create_app(self.out, self.token))
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
-
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-            self._loop = None
-
-    def __enter__(self) -> BotApiServer:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+        super().__init__(lambda: create_app(out, token), host, port)
+        self.out, self.token = out, token
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,7 +6,7 @@ from importlib.util import find_spec
 
 import typer
 
-from streams.cli import nlp, pipeline, reports
+from streams.cli import connect, nlp, pipeline, reports
 
 app = typer.Typer(
     name="mcu",
@@ -17,6 +17,7 @@ app = typer.Typer(
 pipeline.register(app)
 nlp.register(app)
 reports.register(app)
+connect.register(app)
 # The local stack (`mcu devstack`, `mcu demo`) is a separate package, present in development.
 if find_spec("devstack") is not None:
     from devstack.cli import register as register_devstack
