@@ -248,9 +248,11 @@ def create_app(token: str | None = None) -> web.Application:
                 state.delivered.append(
                     {"event_id": body["event_id"], "attempt": attempt, "answer": text}
                 )
-                if text == "ok":
+                # `duplicate`: deliver once more as a retry, as VK does when an answer is late.
+                if text == "ok" and (attempt or not cb.get("duplicate")):
                     return
-                await asyncio.sleep(cb.get("retry_seconds", 0.5))
+                if text != "ok":
+                    await asyncio.sleep(cb.get("retry_seconds", 0.5))
 
     async def pusher(app: web.Application) -> Any:
         async def loop() -> None:
@@ -282,8 +284,13 @@ def create_app(token: str | None = None) -> web.Application:
             "date": int(d.get("date", time.time())),
             "text": d.get("text", ""),
             "post_type": "post",
-            "likes": {"count": int(d.get("likes", 0))},
-            "reposts": {"count": 0},
+            "likes": {
+                "count": int(d.get("likes", 0)),
+                "user_likes": 0,
+                "can_like": 1,
+                "can_publish": 1,
+            },
+            "reposts": {"count": 0, "user_reposted": 0},
             "views": {"count": int(d.get("views", 0))},
         }
         if d.get("copy_history"):

@@ -90,3 +90,158 @@ def json_bytes(m: dict[str, Any]) -> bytes:
     import json
 
     return json.dumps(m, ensure_ascii=False).encode()
+
+
+def test_rate_limit_errors_slow_it_down_and_lose_nothing(fake: FakeVk, run: Run) -> None:
+    walls = [PUBLIC, PUBLIC - 1, PUBLIC - 2]
+    expected = set()
+    for owner in walls:
+        for n in range(1, 3):
+            p = fake.post(owner, f"Автобус №{n} опять не пришёл, ждали час")
+            c = fake.comment(owner, p, 1001, "И у нас на остановке так же")
+            expected |= {f"vk:{owner}_{p}", f"vk:{owner}_{p}_{c}"}
+    fake("rate", rate=2)  # stricter than the 20/s of a community token: VK answers error 6
+    fake("fail", method="wall.get", code=29, retry_after=1)
+    fake("fail", method="execute", code=9, retry_after=1)
+    run.env.update(env(fake, MCU_CONNECTORS__VK__WALLS=str(walls)))
+    run.start("connect", "vk")
+    run.wait_metrics()
+    run.wait_ids(expected)
+    assert run.ids() == expected
+    assert run.metric("mcu_connector_api_errors_total", connector="vk", code="29") == 1
+    assert run.metric("mcu_connector_api_errors_total", connector="vk", code="9") == 1
+    wait_for(lambda: run.metric("mcu_connector_api_errors_total", connector="vk", code="6") >= 1)
+    assert fake.status()["limited"] >= 1
+    assert run.metric("mcu_connector_fetched_total", connector="vk", source="vk") >= len(expected)
+
+
+def test_long_poll_edits_deletions_reposts_and_official_replies(fake: FakeVk, run: Run) -> None:
+    own = -GROUP
+    fake("profile", id=own, name="Администрация Камышловского городского округа")
+    fake("profile", id=1001, first_name="Ирина", last_name="Котова")
+    run.env.update(env(fake, MCU_CONNECTORS__VK__MODE="longpoll", MCU_CONNECTORS__VK__WALLS="[]"))
+    run.start("connect", "vk")
+    run.wait_metrics()
+    wait_for(lambda: f"vk:{GROUP}" not in str(run.cursors()) and "vk:longpoll" in run.cursors())
+    post = fake.post(own, "Плановое отключение воды на улице Гагарина 12 марта")
+    complaint = fake.comment(own, post, 1001, "Воду отключили и на Советской, хотя не объявляли")
+    answer = fake.comment(
+        own,
+        post,
+        own,
+        "Ирина, авария на Советской устраняется, воду дадут к 18:00",
+        reply_to_comment=complaint,
+    )
+    fake("edit_comment", owner_id=own, post_id=post, id=complaint, text="Воды нет на Советской 5")
+    fake("delete_comment", owner_id=own, post_id=post, id=complaint)
+    repost = fake.post(
+        own, "", copy_history=[{"id": 77, "owner_id": PUBLIC, "text": "Прорыв трубы на Советской"}]
+    )
+    ids = {
+        "post": f"vk:{own}_{post}",
+        "complaint": f"vk:{own}_{post}_{complaint}",
+        "answer": f"vk:{own}_{post}_{answer}",
+        "repost": f"vk:{own}_{repost}",
+    }
+    run.wait_ids(set(ids.values()))
+    wait_for(lambda: len(by_id(run.messages())[ids["complaint"]]) == 3, what="правка и удаление")
+    got = by_id(run.messages())
+    first, edited, deleted = got[ids["complaint"]]
+    assert "status" not in first
+    assert first["author"] == {"id": "vk:1001", "name": None, "is_official": False}
+    assert edited["status"] == "edited" and edited["text"] == "Воды нет на Советской 5"
+    assert deleted["status"] == "deleted" and deleted["thread_id"] == ids["post"]
+    [reply] = got[ids["answer"]]
+    assert reply["kind"] == "reply" and reply["author"]["is_official"] is True
+    assert reply["parent_id"] == ids["complaint"] and reply["thread_id"] == ids["post"]
+    [shared] = got[ids["repost"]]
+    assert shared["original_id"] == f"vk:{PUBLIC}_77" and "Прорыв трубы" in shared["text"]
+    # Long Poll failures: 1 (history lost), 2 (key expired), 3 (info lost) — nothing is lost.
+    for failed in (1, 2, 3):
+        fake("longpoll_fail", failed=failed)
+    late = fake.comment(own, post, 1002, "А когда дадут горячую воду?")
+    run.wait_ids({f"vk:{own}_{post}_{late}"})
+    assert run.metric("mcu_connector_api_errors_total", connector="vk", code="longpoll_3") == 1
+
+
+def test_polled_wall_sees_edited_and_deleted_posts(fake: FakeVk, run: Run) -> None:
+    keep = fake.post(PUBLIC, "Яма на Свердлова у рынка")
+    gone = fake.post(PUBLIC, "Продам гараж")
+    run.env.update(env(fake))
+    run.start("connect", "vk")
+    run.wait_ids({f"vk:{PUBLIC}_{keep}", f"vk:{PUBLIC}_{gone}"})
+    fake("edit_post", owner_id=PUBLIC, post_id=keep, text="Яма на Свердлова у рынка стала глубже")
+    fake("delete_post", owner_id=PUBLIC, post_id=gone)
+
+    def statuses() -> dict[str, set[str]]:
+        return {k: {m.get("status", "") for m in v} for k, v in by_id(run.messages()).items()}
+
+    wait_for(
+        lambda: (
+            "edited" in statuses()[f"vk:{PUBLIC}_{keep}"]
+            and "deleted" in statuses()[f"vk:{PUBLIC}_{gone}"]
+        ),
+        what="правка и удаление записи",
+    )
+
+
+def test_callback_api_confirms_checks_the_secret_and_dedups_retries(fake: FakeVk, run: Run) -> None:
+    from tests.connectors.support import free_port
+
+    port = free_port()
+    run.env.update(
+        env(
+            fake,
+            MCU_CONNECTORS__VK__MODE="callback",
+            MCU_CONNECTORS__VK__WALLS="[]",
+            MCU_CONNECTORS__VK__CALLBACK_PORT=str(port),
+            MCU_CONNECTORS__VK__CALLBACK_CONFIRMATION="a1b2c3d4",
+            MCU_CONNECTORS__VK__CALLBACK_SECRET="cb-secret-9",
+        )
+    )
+    run.start("connect", "vk")
+    run.wait_metrics()
+    url = f"http://127.0.0.1:{port}/"
+    wait_for(lambda: _listening(port), what="сервер Callback API")
+    wrong = fake("callback", url=url, group_id=GROUP, secret="wrong", confirmation="a1b2c3d4")
+    assert wrong["confirmed"] is False and wrong["answer"] == "bad secret"
+    ok = fake(
+        "callback",
+        url=url,
+        group_id=GROUP,
+        secret="cb-secret-9",
+        confirmation="a1b2c3d4",
+        duplicate=True,
+    )
+    assert ok["confirmed"] is True
+    post = fake.post(-GROUP, "Когда уберут снег во дворе на Ленина 3?")
+    mid = f"vk:{-GROUP}_{post}"
+    run.wait_ids({mid})
+    wait_for(lambda: _delivered(fake) >= 2, what="повторная доставка события")
+    assert [m["id"] for m in run.messages()].count(mid) == 1  # the retry was recognised
+
+
+def _delivered(fake: FakeVk) -> int:
+    return len(http(f"{fake.server.url}/_test/callbacks")["delivered"])
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_a_rejected_token_stops_the_connector_with_the_setting_named(
+    fake: FakeVk, run: Run
+) -> None:
+    run.env.update(env(fake, MCU_CONNECTORS__VK__TOKEN="wrong-token-1234"))
+    fake.post(PUBLIC, "Текст")
+    run.start("connect", "vk")
+    assert run.wait_exit() == 2
+    log = run.log.read_text()
+    assert "MCU_CONNECTORS__VK__TOKEN" in log and "остановлен" in log
+    assert "wrong-token-1234" not in log
