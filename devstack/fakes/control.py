@@ -49,6 +49,8 @@ class Control:
             self.waiting -= 1
 
     def routes(self, app: web.Application) -> None:
+        """Failures, rate limit and holds: /_test/fail, /_test/rate and hold_routes'."""
+
         async def fail(request: web.Request) -> web.Response:
             data = await request.json()
             entry = {k: v for k, v in data.items() if k not in ("method", "times")}
@@ -56,6 +58,18 @@ class Control:
                 [entry] * int(data.get("times", 1))
             )
             return web.json_response({"ok": True})
+
+        async def rate(request: web.Request) -> web.Response:
+            data = await request.json()
+            self.rate = None if data.get("rate") is None else float(data["rate"])
+            return web.json_response({"ok": True})
+
+        app.router.add_post("/_test/fail", fail)
+        app.router.add_post("/_test/rate", rate)
+        self.hold_routes(app)
+
+    def hold_routes(self, app: web.Application) -> None:
+        """/_test/hold {method}, /_test/release, /_test/status {waiting, calls, limited}."""
 
         async def hold(request: web.Request) -> web.Response:
             data = await request.json()
@@ -74,13 +88,6 @@ class Control:
                 {"waiting": self.waiting, "calls": len(self.calls), "limited": self.limited}
             )
 
-        async def rate(request: web.Request) -> web.Response:
-            data = await request.json()
-            self.rate = None if data.get("rate") is None else float(data["rate"])
-            return web.json_response({"ok": True})
-
-        app.router.add_post("/_test/fail", fail)
         app.router.add_post("/_test/hold", hold)
         app.router.add_post("/_test/release", release)
         app.router.add_get("/_test/status", status)
-        app.router.add_post("/_test/rate", rate)
