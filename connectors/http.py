@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
 import aiohttp
+from aiohttp import web
 
 from connectors.errors import RateLimited, Transient
 
@@ -31,3 +33,16 @@ def network(api: str, exc: BaseException) -> Transient:
 
 
 TIMEOUT = aiohttp.ClientTimeout(total=90, sock_connect=10)
+
+
+async def serve_until_stopped(
+    stop: asyncio.Event, app: web.Application, host: str, port: int
+) -> None:
+    """Serves an endpoint (webhook, Callback API, site form) until the connector stops."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
 from connectors.message import Wire
 
@@ -29,38 +29,40 @@ def ensure_cursor_topic(bootstrap: str, name: str, replicas: int = 1) -> None:
         admin.close()
 
 
-async def read_cursors(bootstrap: str, topic: str) -> dict[str, Any]:
-    """Every key's latest cursor, read from the beginning to the end offset at start."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, client_id="mcu-connectors-cursors"
+def read_all(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes | None]]:
+    """Every record of a topic from the beginning to the end offsets taken at the start."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, client_id="mcu-connectors-read"
     )
-    await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if partitions is None:
-            await consumer.topics()  # refreshes metadata once
-            partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not tps:
-            return {}
+            return []
         consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        cursors: dict[str, Any] = {}
-        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
-            batch = await consumer.getmany(*tps, timeout_ms=1000)
-            for records in batch.values():
-                for record in records:
-                    if record.key is None:
-                        continue
-                    key = record.key.decode()
-                    if record.value is None:
-                        cursors.pop(key, None)
-                    else:
-                        cursors[key] = json.loads(record.value)
-        return cursors
+        consumer.seek_to_beginning(*tps)
+        ends = consumer.end_offsets(tps)
+        out: list[tuple[bytes | None, bytes | None]] = []
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            for records in consumer.poll(timeout_ms=1000).values():
+                out += [(r.key, r.value) for r in records]
+        return out
     finally:
-        await consumer.stop()
+        consumer.close()
+
+
+async def read_cursors(bootstrap: str, topic: str) -> dict[str, Any]:
+    """Every key's latest cursor (a null value deletes the key)."""
+    cursors: dict[str, Any] = {}
+    for key, value in await asyncio.to_thread(read_all, bootstrap, topic):
+        if key is None:
+            continue
+        if value is None:
+            cursors.pop(key.decode(), None)
+        else:
+            cursors[key.decode()] = json.loads(value)
+    return cursors
 
 
 class Sink:

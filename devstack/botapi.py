@@ -378,7 +378,7 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
                 "message_id": int(data["forward_from_message_id"]),
             }
         state.chats[(chat_id, message_id)] = message
-        update_id = chat_update(data, message, edited=False)
+        update_id = chat_update(data, dict(message), edited=False)
         return web.json_response({"ok": True, "message_id": message_id, "update_id": update_id})
 
     async def chat_edit(request: web.Request) -> web.Response:

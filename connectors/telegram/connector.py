@@ -22,6 +22,7 @@ from aiohttp import web
 
 from connectors.base import Context
 from connectors.errors import AuthFailed, RateLimited, Transient
+from connectors.http import serve_until_stopped
 from connectors.message import Wire
 from connectors.settings import ConnectorSettings, TelegramSettings, secret
 from connectors.telegram.normalise import wire
@@ -128,10 +129,4 @@ class TelegramConnector:
 
         app = web.Application(client_max_size=1024 * 1024)
         app.router.add_post("/telegram/webhook", handle)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, cfg.webhook_host, cfg.webhook_port).start()
-        try:
-            await ctx.stop.wait()
-        finally:
-            await runner.cleanup()
+        await serve_until_stopped(ctx.stop, app, cfg.webhook_host, cfg.webhook_port)

@@ -6,9 +6,9 @@ import asyncio
 from typing import ClassVar
 
 import aiohttp
-from aiohttp import web
 
 from connectors.base import Context, poll_forever
+from connectors.http import serve_until_stopped
 from connectors.keywords import keywords_from_lexicons
 from connectors.settings import ConnectorSettings, VkSettings, secret
 from connectors.vk import normalise as vk
@@ -75,10 +75,5 @@ class VkConnector:
             f"{PREFIX}CALLBACK_CONFIRMATION",
         )
         key = secret(cfg.callback_secret, cfg.callback_secret_file, f"{PREFIX}CALLBACK_SECRET")
-        runner = web.AppRunner(create_app(ctx, who, confirmation, key))
-        await runner.setup()
-        await web.TCPSite(runner, cfg.callback_host, cfg.callback_port).start()
-        try:
-            await ctx.stop.wait()
-        finally:
-            await runner.cleanup()
+        app = create_app(ctx, who, confirmation, key)
+        await serve_until_stopped(ctx.stop, app, cfg.callback_host, cfg.callback_port)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+from connectors.kafka import read_all
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +25,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+        return True
+    except OSError:
+        return False
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 60.0, what: str = "") -> Any:
@@ -49,23 +57,7 @@ def http(
 
 
 def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes]]:
-    """Every record of the topic from the beginning to the current end, in partition order."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    try:
-        parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(parts)]
-        if not tps:
-            return []
-        consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
-        ends = consumer.end_offsets(tps)
-        out: list[tuple[bytes | None, bytes]] = []
-        while any(consumer.position(tp) < ends[tp] for tp in tps):
-            for records in consumer.poll(timeout_ms=1000).values():
-                out += [(r.key, r.value) for r in records]
-        return out
-    finally:
-        consumer.close()
+    return [(k, v) for k, v in read_all(bootstrap, topic) if v is not None]
 
 
 @dataclass
@@ -111,11 +103,7 @@ class Run:
     def wait_metrics(self) -> None:
         def up() -> bool:
             assert self.proc is not None and self.proc.poll() is None, self.log.read_text()[-3000:]
-            try:
-                socket.create_connection(("127.0.0.1", self.metrics_port), 1).close()
-                return True
-            except OSError:
-                return False
+            return listening(self.metrics_port)
 
         wait_for(up, 60, "порт метрик коннектора")
 

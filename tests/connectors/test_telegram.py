@@ -66,6 +66,7 @@ def test_kill_9_between_batches_loses_nothing(chat: Chat, run: Run) -> None:
     expected = {f"tg:{CHAT}/{m}" for m in first + second}
     run.wait_ids(expected)
     assert run.ids() == expected
+    assert len(run.messages()) == len(expected)  # the restart resumed from the cursor
     cursor = run.cursors()["telegram:updates"]
     assert cursor["chats"][str(CHAT)] == max(second)
     wait_for(lambda: run.cursors()["telegram:updates"]["offset"] == 6, what="курсор update_id")

@@ -10,7 +10,7 @@ import pytest
 from devstack.fakes.runner import AppThread
 from devstack.fakes.vk import create_app
 from streams.records import parse_message
-from tests.connectors.support import Run, http, wait_for
+from tests.connectors.support import Run, http, listening, wait_for
 
 TOKEN = "vk-test-token-5f1e"
 GROUP = 200  # the administered community
@@ -79,6 +79,7 @@ def test_poll_survives_kill_9_mid_batch(fake: FakeVk, run: Run) -> None:
     run.start("connect", "vk")
     messages = run.wait_ids(expected)
     assert run.ids() == expected  # nothing invented
+    assert len(run.messages()) == len(expected)  # the restart resumed from the cursor
     for m in messages:
         parse_message(json_bytes(m))  # the pipeline's own validation takes every record
     cursor = run.cursors()[f"vk:wall:{PUBLIC}"]
@@ -202,7 +203,7 @@ def test_callback_api_confirms_checks_the_secret_and_dedups_retries(fake: FakeVk
     run.start("connect", "vk")
     run.wait_metrics()
     url = f"http://127.0.0.1:{port}/"
-    wait_for(lambda: _listening(port), what="сервер Callback API")
+    wait_for(lambda: listening(port), what="сервер Callback API")
     wrong = fake("callback", url=url, group_id=GROUP, secret="wrong", confirmation="a1b2c3d4")
     assert wrong["confirmed"] is False and wrong["answer"] == "bad secret"
     ok = fake(
@@ -223,16 +224,6 @@ def test_callback_api_confirms_checks_the_secret_and_dedups_retries(fake: FakeVk
 
 def _delivered(fake: FakeVk) -> int:
     return len(http(f"{fake.server.url}/_test/callbacks")["delivered"])
-
-
-def _listening(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), 1).close()
-        return True
-    except OSError:
-        return False
 
 
 def test_a_rejected_token_stops_the_connector_with_the_setting_named(
