@@ -125,7 +125,7 @@ class ImapSettings(Source):
     # ПОС notification letters: sender addresses (others are parsed as plain appeals).
     pos_senders: list[str] = ["noreply@pos.gosuslugi.ru"]
     # IDLE is re-issued before the server's 30-minute limit (RFC 2177 asks for 29).
-    idle_seconds: float = 25 * 60
+    idle_seconds: float = Field(default=5 * 60, gt=0, le=29 * 60)
     batch: int = 50
 
 

@@ -20,6 +20,10 @@ class DevstackSettings(BaseModel):
     prometheus_port: int = 9090
     smtp_port: int = 8025
     botapi_port: int = 8081
+    # The administration's mailbox (Dovecot) for the IMAP connector and the demo.
+    imap_port: int = 8143
+    imap_user: str = "mcu"
+    imap_password: str = "devstack-imap"
 
 
 class StackSettings(Settings):

@@ -6,6 +6,7 @@ import socket
 import sys
 from collections.abc import Callable
 
+from devstack.dovecot import dovecot_server
 from devstack.fetch import fetch, require
 from devstack.kafka import kafka_server
 from devstack.layout import Layout
@@ -44,6 +45,7 @@ def servers(settings: StackSettings) -> list[Server]:
         prometheus_server(layout, cfg, settings.worker),
         _python_server(layout, "smtp", "SMTP-сервер", "devstack.smtp_sink", cfg.smtp_port),
         _python_server(layout, "botapi", "Telegram Bot API", "devstack.botapi", cfg.botapi_port),
+        dovecot_server(layout, cfg),
     ]
 
 
