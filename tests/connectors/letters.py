@@ -18,6 +18,20 @@ def _date(now: datetime, minutes: int) -> str:
     return format_datetime(now - timedelta(minutes=minutes))
 
 
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _message(now: datetime, sender: str, subject: str, minutes: int, domain: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = ADMIN
+    msg["Subject"] = subject
+    msg["Date"] = _date(now, minutes)
+    msg["Message-ID"] = make_msgid(domain=domain)
+    return msg
+
+
 def pos_notification(now: datetime, number: str) -> bytes:
     deadline = (now + timedelta(days=10)).strftime("%d.%m.%Y")
     body = (
@@ -35,10 +49,10 @@ def pos_notification(now: datetime, number: str) -> bytes:
     )
     qp = quopri.encodestring(body.encode("utf-8")).decode("ascii")
     return (
-        f"From: =?utf-8?B?{base64.b64encode('Госуслуги.Решаем вместе'.encode()).decode()}?= "
+        f"From: =?utf-8?B?{_b64('Госуслуги.Решаем вместе')}?= "
         f"<{POS_SENDER}>\r\n"
         f"To: {ADMIN}\r\n"
-        f"Subject: =?utf-8?B?{base64.b64encode(f'Новое сообщение № {number}'.encode()).decode()}?=\r\n"
+        f"Subject: =?utf-8?B?{_b64(f'Новое сообщение № {number}')}?=\r\n"
         f"Date: {_date(now, 50)}\r\n"
         f"Message-ID: <pos-{number}-{uuid.uuid4().hex[:6]}@pos.gosuslugi.ru>\r\n"
         "MIME-Version: 1.0\r\n"
@@ -58,18 +72,16 @@ def windows_1251(now: datetime, message_id: str) -> bytes:
         f"From: =?windows-1251?B?{name}?= <p.sidorov@mail.example>\r\n"
         f"To: {ADMIN}\r\nSubject: =?windows-1251?B?{subject}?=\r\n"
         f"Date: {_date(now, 40)}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
-        'Content-Type: text/plain; charset="windows-1251"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+        'Content-Type: text/plain; charset="windows-1251"\r\n'
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
     ).encode("ascii")
     return head + body
 
 
 def html_only(now: datetime) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "Анна Котова <kotova@mail.example>"
-    msg["To"] = ADMIN
-    msg["Subject"] = "Фонари на Гагарина"
-    msg["Date"] = _date(now, 30)
-    msg["Message-ID"] = make_msgid(domain="mail.example")
+    msg = _message(
+        now, "Анна Котова <kotova@mail.example>", "Фонари на Гагарина", 30, "mail.example"
+    )
     msg.set_content(
         "<html><body><p>Здравствуйте!</p><p>На улице <b>Гагарина</b> не горят фонари "
         "от дома 3 до дома 15.</p><style>p{color:red}</style></body></html>",
@@ -79,12 +91,9 @@ def html_only(now: datetime) -> bytes:
 
 
 def with_attachments(now: datetime) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "Игорь Лаптев <laptev@mail.example>"
-    msg["To"] = ADMIN
-    msg["Subject"] = "Свалка у гаражей"
-    msg["Date"] = _date(now, 20)
-    msg["Message-ID"] = make_msgid(domain="mail.example")
+    msg = _message(
+        now, "Игорь Лаптев <laptev@mail.example>", "Свалка у гаражей", 20, "mail.example"
+    )
     msg.set_content("За гаражами на Механизаторов стихийная свалка, фото прилагаю.")
     msg.add_attachment(
         b"\xff\xd8\xff\xe0fake-jpeg", maintype="image", subtype="jpeg", filename="свалка.jpg"
@@ -94,12 +103,8 @@ def with_attachments(now: datetime) -> bytes:
 
 
 def official_reply(now: datetime, to_id: str) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"Администрация <{ADMIN}>"
-    msg["To"] = "p.sidorov@mail.example"
-    msg["Subject"] = "Re: Нет отопления"
-    msg["Date"] = _date(now, 10)
-    msg["Message-ID"] = make_msgid(domain="kamyshlov-adm.ru")
+    msg = _message(now, f"Администрация <{ADMIN}>", "Re: Нет отопления", 10, "kamyshlov-adm.ru")
+    msg.replace_header("To", "p.sidorov@mail.example")
     msg["In-Reply-To"] = to_id
     msg["References"] = to_id
     msg.set_content(
@@ -110,11 +115,6 @@ def official_reply(now: datetime, to_id: str) -> bytes:
 
 
 def plain(now: datetime, text: str, minutes: int = 5) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "Житель <resident@mail.example>"
-    msg["To"] = ADMIN
-    msg["Subject"] = "Обращение"
-    msg["Date"] = _date(now, minutes)
-    msg["Message-ID"] = make_msgid(domain="mail.example")
+    msg = _message(now, "Житель <resident@mail.example>", "Обращение", minutes, "mail.example")
     msg.set_content(text)
     return msg.as_bytes()
