@@ -60,13 +60,17 @@ def register(app: typer.Typer) -> None:
         from connectors.settings import ConnectorSettings
 
         try:
-            sent, skipped = asyncio.run(import_file(ConnectorSettings(), file))
+            sent, problems = asyncio.run(import_file(ConnectorSettings(), file))
         except BadRegistry as exc:
             typer.echo(f"Файл не загружен: {exc}", err=True)
             raise typer.Exit(2) from exc
+        for line in problems:
+            typer.echo(f"Пропущена {line}", err=True)
         typer.echo(
             f"Загружено обращений ПОС: {sent}"
-            + (f", пропущено строк: {skipped}" if skipped else "")
+            + (f", пропущено: {len(problems)}" if problems else "")
         )
+        if problems:
+            raise typer.Exit(1)
 
     app.add_typer(importer, name="import")
