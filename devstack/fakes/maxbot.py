@@ -10,7 +10,6 @@ Control's (fail {method: updates, status}, hold, rate, status).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import time
 import uuid
@@ -20,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from devstack.fakes.control import Control
+from devstack.fakes.runner import serve_cli
 
 
 @dataclass
@@ -135,12 +135,13 @@ def create_app(token: str | None = None) -> web.Application:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Локальный MAX Bot API для тестов и демонстрации")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8096)
-    parser.add_argument("--token", default=None)
-    args = parser.parse_args(argv)
-    web.run_app(create_app(args.token), host=args.host, port=args.port, print=None)
+    serve_cli(
+        "Локальный MAX Bot API для тестов и демонстрации",
+        8096,
+        lambda a: create_app(a.token),
+        lambda p: p.add_argument("--token", default=None),
+        argv,
+    )
 
 
 if __name__ == "__main__":

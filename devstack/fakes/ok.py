@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from devstack.fakes.control import Control
+from devstack.fakes.runner import serve_cli
 
 
 @dataclass
@@ -156,19 +157,19 @@ def create_app(
     return app
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Локальный REST API Одноклассников (fb.do)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8097)
+def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--app-key", default="CBAEMCU")
     parser.add_argument("--token", default="ok-token")
     parser.add_argument("--secret", default="ok-secret")
-    args = parser.parse_args(argv)
-    web.run_app(
-        create_app(args.app_key, args.token, args.secret),
-        host=args.host,
-        port=args.port,
-        print=None,
+
+
+def main(argv: list[str] | None = None) -> None:
+    serve_cli(
+        "Локальный REST API Одноклассников (fb.do)",
+        8097,
+        lambda a: create_app(a.app_key, a.token, a.secret),
+        _options,
+        argv,
     )
 
 

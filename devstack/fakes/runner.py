@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import threading
 from collections.abc import Callable
@@ -75,3 +76,19 @@ class AppThread:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def serve_cli(
+    description: str,
+    port: int,
+    factory: Callable[[argparse.Namespace], web.Application],
+    options: Callable[[argparse.ArgumentParser], object],
+    argv: list[str] | None = None,
+) -> None:
+    """`python -m devstack.fakes.X --port N …`: one fake as a process (the demo's servers)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port)
+    options(parser)
+    args = parser.parse_args(argv)
+    web.run_app(factory(args), host=args.host, port=args.port, print=None)

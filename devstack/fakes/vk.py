@@ -11,7 +11,6 @@ longpoll_fail, callback (register a server), callbacks (what was delivered), and
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
@@ -25,6 +24,7 @@ import aiohttp
 from aiohttp import web
 
 from devstack.fakes.control import Control
+from devstack.fakes.runner import serve_cli
 
 CALL = re.compile(r"API\.([a-zA-Z]+\.[a-zA-Z]+)\((\{[^{}]*\})\)")
 ERRORS = {
@@ -398,12 +398,13 @@ def create_app(token: str | None = None) -> web.Application:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Локальный VK API для тестов и демонстрации")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8095)
-    parser.add_argument("--token", default=None)
-    args = parser.parse_args(argv)
-    web.run_app(create_app(args.token), host=args.host, port=args.port, print=None)
+    serve_cli(
+        "Локальный VK API для тестов и демонстрации",
+        8095,
+        lambda a: create_app(a.token),
+        lambda p: p.add_argument("--token", default=None),
+        argv,
+    )
 
 
 if __name__ == "__main__":
