@@ -104,6 +104,8 @@ class TelethonSettings(Source):
     channels: list[str] = []
     official_ids: list[int] = []
     history_batch: int = 100
+    # Read Telethon's own TL objects from this folder instead of MTProto (tests and the demo).
+    replay_dir: Path | None = None
 
 
 class MaxSettings(BotSource):
