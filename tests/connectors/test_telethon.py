@@ -44,6 +44,18 @@ def in_group(n: int, text: str, **extra: Any) -> types.Message:
     return types.Message(id=n, peer_id=types.PeerChannel(GROUP), date=NOW, message=text, **extra)
 
 
+def auto_copy(post_id: int) -> types.MessageFwdHeader:
+    """How a discussion group's automatic copy of a channel post names its original."""
+    channel = types.PeerChannel(CHANNEL)
+    return types.MessageFwdHeader(
+        date=NOW,
+        from_id=channel,
+        channel_post=post_id,
+        saved_from_peer=channel,
+        saved_from_msg_id=post_id,
+    )
+
+
 def start(run: Run, folder: Path, **extra: str) -> None:
     run.env.update(
         {
@@ -92,9 +104,7 @@ def test_comments_edits_deletions_forwards_and_official_replies(run: Run, tmp_pa
         post(1, "Прорыв трубы на Советской, воды нет"),
         post(2, "Репост", fwd_from=fwd),
         # The discussion group's automatic copy of post 1, then comments on it.
-        in_group(10, "Прорыв трубы на Советской, воды нет",
-                 fwd_from=types.MessageFwdHeader(date=NOW, from_id=types.PeerChannel(CHANNEL),
-                                                 channel_post=1, saved_from_peer=types.PeerChannel(CHANNEL), saved_from_msg_id=1)),
+        in_group(10, "Прорыв трубы на Советской, воды нет", fwd_from=auto_copy(1)),
         in_group(11, "Когда дадут воду?", from_id=types.PeerUser(501),
                  reply_to=types.MessageReplyHeader(reply_to_msg_id=10, reply_to_top_id=10)),
         in_group(12, "Бригада на месте, к 18:00", from_id=types.PeerUser(OFFICIAL),
