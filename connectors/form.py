@@ -104,4 +104,6 @@ class FormConnector:
 
         app = web.Application(client_max_size=cfg.max_bytes)
         app.router.add_post("/form", handle)
-        await serve_until_stopped(ctx.stop, app, cfg.host, cfg.port)
+        await serve_until_stopped(
+            ctx.stop, app, cfg.host, cfg.port, lambda: ctx.metrics.polled(ctx.name)
+        )

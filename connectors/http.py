@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Callable, Mapping
 
 import aiohttp
 from aiohttp import web
@@ -33,16 +34,25 @@ def network(api: str, exc: BaseException) -> Transient:
 
 
 TIMEOUT = aiohttp.ClientTimeout(total=90, sock_connect=10)
+HEARTBEAT = 15.0
 
 
 async def serve_until_stopped(
-    stop: asyncio.Event, app: web.Application, host: str, port: int
+    stop: asyncio.Event,
+    app: web.Application,
+    host: str,
+    port: int,
+    alive: Callable[[], None] = lambda: None,
 ) -> None:
-    """Serves an endpoint (webhook, Callback API, site form) until the connector stops."""
+    """Serves an endpoint (webhook, Callback API, site form) until the connector stops;
+    `alive` is called every few seconds while it listens (the «last poll» of a server)."""
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     try:
-        await stop.wait()
+        while not stop.is_set():
+            alive()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), HEARTBEAT)
     finally:
         await runner.cleanup()

@@ -13,11 +13,14 @@ from devstack.settings import DevstackSettings
 from streams.settings import WorkerSettings
 
 
-def config(worker: WorkerSettings, scrape_interval: str = "5s") -> str:
+def config(worker: WorkerSettings, scrape_interval: str = "5s", connectors_port: int = 9109) -> str:
     return f"""global:
   scrape_interval: {scrape_interval}
   evaluation_interval: {scrape_interval}
 scrape_configs:
+  - job_name: mcu-connectors
+    static_configs:
+      - targets: ["127.0.0.1:{connectors_port}"]
   - job_name: mcu-worker
     static_configs:
       - targets: ["127.0.0.1:{worker.metrics_port}"]

@@ -149,4 +149,6 @@ class MaxConnector:
 
         app = web.Application(client_max_size=1024 * 1024)
         app.router.add_post("/max/webhook", handle)
-        await serve_until_stopped(ctx.stop, app, cfg.webhook_host, cfg.webhook_port)
+        await serve_until_stopped(
+            ctx.stop, app, cfg.webhook_host, cfg.webhook_port, lambda: ctx.metrics.polled(ctx.name)
+        )

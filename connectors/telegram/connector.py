@@ -129,4 +129,6 @@ class TelegramConnector:
 
         app = web.Application(client_max_size=1024 * 1024)
         app.router.add_post("/telegram/webhook", handle)
-        await serve_until_stopped(ctx.stop, app, cfg.webhook_host, cfg.webhook_port)
+        await serve_until_stopped(
+            ctx.stop, app, cfg.webhook_host, cfg.webhook_port, lambda: ctx.metrics.polled(ctx.name)
+        )

@@ -76,4 +76,10 @@ class VkConnector:
         )
         key = secret(cfg.callback_secret, cfg.callback_secret_file, f"{PREFIX}CALLBACK_SECRET")
         app = create_app(ctx, who, confirmation, key)
-        await serve_until_stopped(ctx.stop, app, cfg.callback_host, cfg.callback_port)
+        await serve_until_stopped(
+            ctx.stop,
+            app,
+            cfg.callback_host,
+            cfg.callback_port,
+            lambda: ctx.metrics.polled(ctx.name),
+        )
