@@ -38,7 +38,8 @@ def prometheus_server(layout: Layout, cfg: DevstackSettings, worker: WorkerSetti
     def start() -> None:
         binary = require("prometheus", "Установите пакет Debian: apt-get install prometheus.")
         conf.mkdir(parents=True, exist_ok=True)
-        path.write_text(config(worker).replace("{port}", str(cfg.prometheus_port)))
+        text = config(worker, connectors_port=cfg.connectors_metrics_port)
+        path.write_text(text.replace("{port}", str(cfg.prometheus_port)))
         argv = [
             binary,
             f"--config.file={path}",

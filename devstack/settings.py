@@ -24,6 +24,11 @@ class DevstackSettings(BaseModel):
     imap_port: int = 8143
     imap_user: str = "mcu"
     imap_password: str = "devstack-imap"
+    # The demo's local VK and OK servers, the site form and the connectors' metrics.
+    vk_port: int = 8095
+    ok_port: int = 8097
+    form_port: int = 8094
+    connectors_metrics_port: int = 9109
 
 
 class StackSettings(Settings):

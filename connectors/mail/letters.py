@@ -32,13 +32,14 @@ def _headers(letter: MailMessage) -> dict[str, tuple[str, ...]]:
 
 def message_id(letter: MailMessage, fallback: str) -> str:
     raw = (_headers(letter).get("message-id") or ("",))[0].strip()
-    return f"mail:{raw.strip('<>')}" if raw else f"mail:{fallback}"
+    return f"mail:<{raw.strip('<>')}>" if raw else f"mail:{fallback}"
 
 
 def _refs(letter: MailMessage) -> list[str]:
     headers = _headers(letter)
     values = [*headers.get("references", ()), *headers.get("in-reply-to", ())]
-    return [f"mail:{part.strip('<>')}" for v in values for part in v.split() if part.strip("<>")]
+    found = [f"mail:<{part.strip('<>')}>" for v in values for part in v.split() if part.strip("<>")]
+    return list(dict.fromkeys(found))
 
 
 def _date(letter: MailMessage) -> datetime:

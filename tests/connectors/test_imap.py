@@ -89,7 +89,7 @@ def test_letters_are_decoded_and_recognised(box: Box, run: Run) -> None:
     assert pos["pos"]["applicant_address"] == "г. Камышлов, ул. Советская, 30-12"
     assert "пробили колесо" in pos["text"] and pos["deadline"].endswith("18:00:00+05:00")
     assert pos["author"]["name"] == "Шмелёва Ольга Викторовна"
-    cp = got[f"mail:{heating.strip('<>')}"]
+    cp = got[f"mail:{heating}"]
     assert cp["kind"] == "appeal" and "третий день нет отопления" in cp["text"]
     assert cp["text"].startswith("Нет отопления") and cp["author"]["name"] == "Пётр Сидоров"
     [html] = [m for m in got.values() if "Фонари" in m["text"]]
