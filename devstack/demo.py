@@ -43,6 +43,7 @@ class Summary:
     search_url: str = ""
     prometheus_url: str = ""
     metrics_url: str = ""
+    connectors_url: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class Summary:
             "search_url": self.search_url,
             "prometheus_url": self.prometheus_url,
             "metrics_url": self.metrics_url,
+            "connectors_url": self.connectors_url,
         }
 
 
@@ -308,6 +310,7 @@ def run(
     )
     summary.prometheus_url = f"http://127.0.0.1:{settings.devstack.prometheus_port}"
     summary.metrics_url = metrics_url
+    summary.connectors_url = f"http://127.0.0.1:{settings.devstack.connectors_metrics_port}/metrics"
     return summary
 
 
@@ -335,7 +338,7 @@ def render(summary: Summary) -> str:
         f"    Prometheus:          {summary.prometheus_url}",
         f"    метрики обработчика: {summary.metrics_url}",
         "    письма и сообщения:  .devstack/data/smtp.jsonl, .devstack/data/botapi.jsonl",
-        "    коннекторы:          http://127.0.0.1:9109/metrics, .devstack/run/connectors.log",
+        f"    коннекторы:          {summary.connectors_url}, .devstack/run/connectors.log",
         "  остановить всё: mcu devstack down",
     ]
     return "\n".join(out)
