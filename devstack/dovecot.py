@@ -4,6 +4,7 @@ connector. Config, mail and logs live under the devstack folder; no system confi
 from __future__ import annotations
 
 import grp
+import hashlib
 import os
 import pwd
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from devstack.fetch import MissingTool
 from devstack.layout import Layout
+from devstack.opensearch import outside
 from devstack.process import Managed
 from devstack.server import Server
 from devstack.settings import DevstackSettings
@@ -34,8 +36,16 @@ def _users() -> tuple[str, str, str, str]:
     return str(os.getuid()), str(os.getgid()), me, me
 
 
+def mail_home(layout: Layout) -> Path:
+    """The mailboxes: in the devstack folder, unless `nobody` (as root) cannot reach it."""
+    if outside(layout):
+        digest = hashlib.sha1(str(layout.root).encode()).hexdigest()[:10]
+        return Path("/var/tmp") / f"mcu-dovecot-{digest}"
+    return layout.data / "mail"
+
+
 def config(layout: Layout, cfg: DevstackSettings) -> str:
-    home = layout.data / "mail"
+    home = mail_home(layout)
     uid, gid, login, internal = _users()
     return f"""# Written by `mcu devstack up`; the local IMAP server of the devstack.
 protocols = imap
@@ -86,14 +96,14 @@ def dovecot_server(layout: Layout, cfg: DevstackSettings) -> Server:
     def start() -> None:
         program = binary()
         conf.mkdir(parents=True, exist_ok=True)
-        for folder in (layout.data / "mail", layout.data / "dovecot-state", layout.run / "dovecot"):
+        for folder in (mail_home(layout), layout.data / "dovecot-state", layout.run / "dovecot"):
             folder.mkdir(parents=True, exist_ok=True)
         path.write_text(config(layout, cfg))
         users = conf / "users"
         users.write_text(f"{cfg.imap_user}:{{PLAIN}}{cfg.imap_password}\n")
         uid, gid, _, _ = _users()
         if os.getuid() == 0:
-            shutil.chown(layout.data / "mail", uid, gid)
+            shutil.chown(mail_home(layout), uid, gid)
         process.start([program, "-F", "-c", str(path)], marker=str(path))
 
     def ready() -> bool:

@@ -107,7 +107,11 @@ def start(settings: StackSettings) -> World:
             env=connector_env(settings),
         )
     _wait_port(cfg.form_port, connectors, "Коннекторы")
-    return World(endpoints(settings))
+    runs = Layout.at(cfg.dir).data / "demo-runs"
+    run_no = int(runs.read_text()) if runs.exists() else 0
+    runs.parent.mkdir(parents=True, exist_ok=True)
+    runs.write_text(str(run_no + 1))
+    return World(endpoints(settings), run_no)
 
 
 def stop(settings: StackSettings) -> list[str]:

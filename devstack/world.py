@@ -56,10 +56,22 @@ def _num(author_id: str | None) -> int:
 
 
 class World:
-    def __init__(self, at: Endpoints) -> None:
+    """`run` counts demo runs on this stack: the first keeps the sample's own ids, later ones
+    make letters, ПОС numbers and form ids unique, as new ones would be (the connectors rightly
+    drop a Message-ID, a ПОС number or a form id they already sent)."""
+
+    def __init__(self, at: Endpoints, run: int = 0) -> None:
         self.at = at
+        self.run = run
         self.ids: dict[str, Any] = {}
         self.sent: Counter[str] = Counter()
+
+    def unique(self, value: str) -> str:
+        return value if self.run == 0 else f"{value}-r{self.run}"
+
+    def message_id(self, sample_id: str) -> str:
+        local = sample_id.split(":", 1)[1].strip("<>")
+        return f"<{local}>" if self.run == 0 else f"<r{self.run}.{local}>"
 
     def seed(self, rows: Iterable[dict[str, Any]]) -> Counter[str]:
         """Puts every sample message in its place; returns how many per wire source."""
@@ -105,11 +117,11 @@ class World:
     def _ok(self, row: dict[str, Any]) -> None:
         official = row["author"]["is_official"]
         if row["kind"] == "post":
+            # OK stamps a topic when it is created: the sample's date is not sent.
             ref = f"group:{OK_GROUP}" if official else f"user:{_num(row['author']['id'])}"
             created = {
                 "gid": OK_GROUP,
                 "text": row["text"],
-                "created_ms": int(_when(row).timestamp() * 1000),
                 "author_ref": ref,
             }
             made = post(f"{self.at.ok}/_test/topic", created)
@@ -151,8 +163,12 @@ class World:
             return  # answers to site forms are given by e-mail, not through the form
         from connectors.form import signature
 
-        body = {"id": row["id"].split(":", 1)[1].replace("/", "-"), "text": row["text"],
-                "name": row["author"].get("name"), "created_at": row["created_at"]}  # fmt: skip
+        body = {
+            "id": self.unique(row["id"].split(":", 1)[1].replace("/", "-")),
+            "text": row["text"],
+            "name": row["author"].get("name"),
+            "created_at": row["created_at"],
+        }
         data = json.dumps(body, ensure_ascii=False).encode()
         req = urllib.request.Request(
             self.at.form, data=data,
@@ -172,9 +188,9 @@ class World:
         subject = first.removeprefix("Тема:").strip() if first.startswith("Тема:") else "Обращение"
         msg["Subject"] = subject
         msg["Date"] = format_datetime(_when(row))
-        msg["Message-ID"] = row["id"].split(":", 1)[1]
+        msg["Message-ID"] = self.message_id(row["id"])
         if row.get("parent_id"):
-            parent = row["parent_id"].split(":", 1)[1]
+            parent = self.message_id(row["parent_id"])
             msg["In-Reply-To"] = parent
             msg["References"] = parent
         msg.set_content(rest.strip() if first.startswith("Тема:") else row["text"])
@@ -184,7 +200,7 @@ class World:
     def _pos(self, row: dict[str, Any]) -> bytes | None:
         if row["kind"] != "appeal":
             return None  # ПОС answers stay inside ПОС; the registry export carries their status
-        number = row["id"].split(":", 1)[1]
+        number = self.unique(row["id"].split(":", 1)[1])
         msg = EmailMessage()
         msg["From"] = f"Госуслуги. Решаем вместе <{POS_SENDER}>"
         msg["To"] = ADMIN_MAIL

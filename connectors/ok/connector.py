@@ -18,6 +18,8 @@ from connectors.ok.client import PREFIX, OkApi, OkError
 from connectors.settings import ConnectorSettings, OkSettings, secret
 
 TRACK = 50
+# A topic unknown to the cursor counts as new down to this much before the newest seen.
+SKEW_MS = 10 * 60 * 1000
 PAGE = 50
 
 
@@ -134,7 +136,7 @@ class OkConnector:
             key, digest = str(t["id"]), _digest(_text(t))
             counts[key] = int((t.get("discussion_summary") or {}).get("comments_count", 0))
             known = topics.get(key)
-            if known is None and int(t["created_ms"]) > newest:
+            if known is None and int(t["created_ms"]) >= newest - SKEW_MS:
                 found.append(self.topic(gid, t, names))
                 topics[key] = {"h": digest, "anchor": None, "c": 0, "ms": int(t["created_ms"])}
             elif known is not None and known["h"] != digest:
