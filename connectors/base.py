@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from aiokafka.errors import KafkaError
+
 from connectors.errors import AuthFailed, ConfigMissing, RateLimited, Transient
 from connectors.kafka import Sink
 from connectors.message import Wire
@@ -39,8 +41,18 @@ class Context:
         return self.sink.cursor(self.name, scope, default)
 
     async def emit(self, messages: Sequence[Wire], cursors: dict[str, Any] | None = None) -> None:
-        """Produces (acks=all), then moves the cursors, then counts."""
-        await self.sink.emit(self.name, messages, cursors)
+        """Produces (acks=all), then moves the cursors, then counts; waits out a Kafka outage."""
+        delay = 1.0
+        while True:
+            try:
+                await self.sink.emit(self.name, messages, cursors)
+                break
+            except KafkaError as exc:
+                # Nothing moved yet: sending the batch again gives the same ids and keys.
+                self.metrics.error(self.name, "kafka")
+                log.warning("%s: Kafka недоступна (%s), повтор через %.0f с", self.name, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF)
         by_source: dict[str, int] = {}
         for m in messages:
             by_source[m.source] = by_source.get(m.source, 0) + 1

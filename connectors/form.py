@@ -4,6 +4,7 @@ answer is 2xx only after Kafka acknowledged the message; bad input gets a clear 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from datetime import UTC, datetime
@@ -75,6 +76,7 @@ class FormConnector:
     async def run(self, ctx: Context) -> None:
         cfg = self.cfg
         key = secret(cfg.hmac_secret, cfg.hmac_secret_file, f"{PREFIX}HMAC_SECRET")
+        lock = asyncio.Lock()
 
         async def handle(request: web.Request) -> web.Response:
             if request.content_length is not None and request.content_length > cfg.max_bytes:
@@ -95,10 +97,11 @@ class FormConnector:
                 return problem(422, f"Неверное поле {where}: {first['msg']}")
             except ValueError as exc:
                 return problem(422, f"Неверные данные: {exc}")
-            seen: list[str] = ctx.cursor("seen", [])
-            if message.id not in seen:
-                # 2xx only after the broker acked: the site retries until then.
-                await ctx.emit([message], {"seen": [*seen, message.id][-SEEN:]})
+            async with lock:  # one read-modify-write of the seen keys at a time
+                seen: list[str] = ctx.cursor("seen", [])
+                if message.id not in seen:
+                    # 2xx only after the broker acked: the site retries until then.
+                    await ctx.emit([message], {"seen": [*seen, message.id][-SEEN:]})
             ctx.metrics.polled(ctx.name)
             return web.json_response({"ok": True, "id": message.id})
 

@@ -44,6 +44,11 @@ async def run_one(ctx: Context) -> str | None:
         log.error("%s", reason)
         ctx.metrics.error(ctx.name, exc.code)
         return reason
+    except Exception as exc:  # a bug in one connector must not stop the others
+        reason = f"Коннектор {ctx.name} остановлен из-за ошибки: {type(exc).__name__}: {exc}"
+        log.exception("%s", reason)
+        ctx.metrics.error(ctx.name, "crash")
+        return reason
     finally:
         ctx.metrics.up.labels(connector=ctx.name).set(0)
 

@@ -3,6 +3,7 @@ dedups by event_id and answers «ok» only after Kafka acknowledged the message.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -22,6 +23,7 @@ def create_app(
     ctx: Context, who: vk.Officials, confirmation: str, secret: str | None
 ) -> web.Application:
     group_id = who.group_id
+    lock = asyncio.Lock()
 
     async def handle(request: web.Request) -> web.Response:
         try:
@@ -36,14 +38,15 @@ def create_app(
             return web.Response(text=confirmation)
         retry = request.headers.get("X-Retry-Counter")
         event_id = str(event.get("event_id", ""))
-        seen: list[str] = ctx.cursor("callback", {"seen": []})["seen"]
-        if event_id and event_id in seen:
-            return web.Response(text="ok")  # a retry of what Kafka already has
-        found = events.messages(event, who)
         if retry:
             log.info("VK повторно прислал событие %s (попытка %s)", event_id, retry)
-        # Not «ok» until acked: VK retries the event (X-Retry-Counter) when we fail.
-        await ctx.emit(found, {"callback": {"seen": [*seen, event_id][-SEEN_EVENTS:]}})
+        async with lock:
+            seen: list[str] = ctx.cursor("callback", {"seen": []})["seen"]
+            if event_id and event_id in seen:
+                return web.Response(text="ok")  # a retry of what Kafka already has
+            # Not «ok» until acked: VK retries the event (X-Retry-Counter) when we fail.
+            found = events.messages(event, who)
+            await ctx.emit(found, {"callback": {"seen": [*seen, event_id][-SEEN_EVENTS:]}})
         ctx.metrics.polled(ctx.name)
         return web.Response(text="ok")
 
