@@ -68,7 +68,7 @@ from prometheus_client import (
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
-SOURCES = ("vk", "telegram", "ok", "pos", "email", "site")
+SOURCES = ("vk", "telegram", "ok", "max", "pos", "email", "site")
 KINDS = ("post", "comment", "appeal", "reply")
 SENTIMENTS = ("negative", "neutral", "positive")
 STAGES = ("tagged", "indexed", "alert_delivered")
