@@ -44,13 +44,19 @@ def mail_home(layout: Layout) -> Path:
     return layout.data / "mail"
 
 
+def sockets(layout: Layout) -> Path:
+    """Dovecot's unix sockets: a short path, since a socket path is limited to 107 bytes."""
+    digest = hashlib.sha1(str(layout.root).encode()).hexdigest()[:10]
+    return Path("/tmp") / f"mcu-dovecot-{digest}"
+
+
 def config(layout: Layout, cfg: DevstackSettings) -> str:
     home = mail_home(layout)
     uid, gid, login, internal = _users()
     return f"""# Written by `mcu devstack up`; the local IMAP server of the devstack.
 protocols = imap
 listen = 127.0.0.1
-base_dir = {layout.run / "dovecot"}
+base_dir = {sockets(layout)}
 state_dir = {layout.data / "dovecot-state"}
 instance_name = mcu-devstack-{cfg.imap_port}
 log_path = {layout.run / "dovecot-server.log"}
@@ -96,7 +102,7 @@ def dovecot_server(layout: Layout, cfg: DevstackSettings) -> Server:
     def start() -> None:
         program = binary()
         conf.mkdir(parents=True, exist_ok=True)
-        for folder in (mail_home(layout), layout.data / "dovecot-state", layout.run / "dovecot"):
+        for folder in (mail_home(layout), layout.data / "dovecot-state", sockets(layout)):
             folder.mkdir(parents=True, exist_ok=True)
         path.write_text(config(layout, cfg))
         users = conf / "users"
