@@ -236,3 +236,24 @@ def test_a_rejected_token_stops_the_connector_with_the_setting_named(
     log = run.log.read_text()
     assert "MCU_CONNECTORS__VK__TOKEN" in log and "остановлен" in log
     assert "wrong-token-1234" not in log
+
+
+def test_keyword_search_in_overlapping_windows_sends_each_post_once(fake: FakeVk, run: Run) -> None:
+    other = -777
+    hit = fake.post(other, "В Камышлове на Ленина опять прорвало трубу")
+    fake.post(other, "Продаю велосипед в Ирбите")
+    run.env.update(
+        env(
+            fake,
+            MCU_CONNECTORS__VK__WALLS="[]",
+            MCU_CONNECTORS__VK__SEARCH="true",
+            MCU_CONNECTORS__VK__KEYWORDS='["Камышлов"]',
+        )
+    )
+    run.start("connect", "vk")
+    run.wait_ids({f"vk:{other}_{hit}"})
+    later = fake.post(other, "Камышлов: когда откроют мост?")
+    run.wait_ids({f"vk:{other}_{later}"})
+    assert run.ids() == {f"vk:{other}_{hit}", f"vk:{other}_{later}"}
+    wait_for(lambda: run.cursors()["vk:search:Камышлов"]["seen"], what="окно поиска")
+    assert len(run.messages()) == 2  # the overlap of the windows sent nothing twice
