@@ -88,6 +88,9 @@ class PosAppeal(_Wire):
     category: Short | None = None
     subcategory: Short | None = None
     address: Short | None = None
+    applicant_address: Short | None = None
+    # The appeal's state in ПОС itself, as the registry or the letter says.
+    status: Short | None = None
     deadline: IsoTime | None = None
 
 

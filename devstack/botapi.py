@@ -2,8 +2,13 @@
 
 Methods: getMe, sendMessage, editMessageText, answerCallbackQuery, getUpdates (long polling).
 Test endpoints: POST /_test/press {chat_id, message_id, data[, from_id]} presses an inline
-button; GET /_test/messages and /_test/answers show what the bot did; POST /_test/fail
-{method, status, times[, retry_after]} makes the next calls fail; POST /_test/reset.
+button; POST /_test/chat_message {bot, chat_id, chat_type, text, from_id | sender_chat_id,
+reply_to, forward_from_chat, forward_from_message_id} posts into a chat where the bot `bot`
+(its token) is admin, as `message` or `channel_post`; POST /_test/chat_edit {bot, chat_id,
+message_id, text} edits it (`edited_message` / `edited_channel_post`); GET /_test/messages and
+/_test/answers show what the bot did; POST /_test/fail {method, status, times[, retry_after]}
+makes the next calls fail; POST /_test/hold {method} / /_test/release hold calls;
+POST /_test/reset.
 
     python -m devstack.botapi --port 8081 --out FILE
 """
@@ -13,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -21,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+from devstack.fakes.control import Control
+from devstack.fakes.runner import AppThread
 
 _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
@@ -76,6 +83,9 @@ class BotState:
     next_update: int = 1
     next_message: int = 1
     changed: asyncio.Event | None = None
+    control: Control = field(default_factory=Control)
+    chats: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    senders: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def log(self, event: str, data: dict[str, Any]) -> None:
         if self.out is None:
@@ -160,6 +170,7 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
             "edits": 0,
         }
         state.messages[(chat_id, message_id)] = record
+        state.senders[(chat_id, message_id)] = str(params.get("_token"))
         state.log("sendMessage", record)
         return {
             "message_id": message_id,
@@ -198,19 +209,32 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
         return True
 
     async def get_updates(params: dict[str, Any]) -> Any:
+        # Each bot (token) has its own queue; chat messages are addressed to one bot.
+        bot = str(params.get("_token"))
+
+        def mine(update: dict[str, Any]) -> bool:
+            return update.get("_bot") in (None, bot)
+
         offset = params.get("offset")
         if offset is not None:
             # Confirmed updates are forgotten, as in the real Bot API.
-            state.updates = [u for u in state.updates if u["update_id"] >= int(offset)]
+            state.updates = [
+                u for u in state.updates if u["update_id"] >= int(offset) or not mine(u)
+            ]
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 50.0)
-        while not state.updates and time.monotonic() < deadline and state.changed is not None:
+        while (
+            not any(mine(u) for u in state.updates)
+            and time.monotonic() < deadline
+            and state.changed is not None
+        ):
             state.changed.clear()
             try:
                 await asyncio.wait_for(state.changed.wait(), timeout=deadline - time.monotonic())
             except TimeoutError:
                 break
         limit = int(params.get("limit") or 100)
-        return state.updates[:limit]
+        found = [u for u in state.updates if mine(u)][:limit]
+        return [{k: v for k, v in u.items() if k != "_bot"} for u in found]
 
     methods = {
         "getme": get_me,
@@ -226,6 +250,7 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         name = request.match_info["method"].lower()
+        await state.control.hold(name)
         if name not in methods:
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
@@ -247,6 +272,7 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
                 params.update(await request.json())
             else:
                 params.update(dict(await request.post()))
+        params["_token"] = request.match_info["token"]
         try:
             result = await methods[name](params)
         except ApiError as exc:
@@ -290,12 +316,77 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
                 "data": str(data["data"]),
             },
         }
-        state.updates.append(update)
+        # The press goes to the bot that sent the message with the button.
+        state.updates.append({**update, "_bot": state.senders.get(key)})
         state.log("press", update)
         notify()
         return web.json_response(
             {"ok": True, "update_id": update_id, "callback_query_id": callback_id}
         )
+
+    def chat_update(data: dict[str, Any], message: dict[str, Any], edited: bool) -> int:
+        channel = message["chat"]["type"] == "channel"
+        field_name = ("edited_" if edited else "") + ("channel_post" if channel else "message")
+        update_id = state.next_update
+        state.next_update += 1
+        state.updates.append({"update_id": update_id, field_name: message, "_bot": data["bot"]})
+        state.log("chat", {"update_id": update_id, field_name: message})
+        notify()
+        return update_id
+
+    async def chat_message(request: web.Request) -> web.Response:
+        data = await request.json()
+        chat_id = int(data["chat_id"])
+        kind = data.get("chat_type", "supergroup")
+        chat = {"id": chat_id, "type": kind, "title": data.get("title", "Чат")}
+        if data.get("username"):
+            chat["username"] = data["username"]
+        message_id = sum(1 for c, _ in state.chats if c == chat_id) + 1
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(data.get("date", time.time())),
+            "chat": chat,
+            "text": data["text"],
+        }
+        if data.get("from_id"):
+            message["from"] = {
+                "id": int(data["from_id"]),
+                "is_bot": False,
+                "first_name": data.get("from_name", "Житель"),
+            }
+        if data.get("sender_chat_id"):
+            message["sender_chat"] = {
+                "id": int(data["sender_chat_id"]),
+                "type": "channel" if kind == "channel" else "supergroup",
+                "title": data.get("sender_title", chat["title"]),
+            }
+        if data.get("reply_to"):
+            parent = state.chats[(chat_id, int(data["reply_to"]))]
+            message["reply_to_message"] = {
+                k: v for k, v in parent.items() if k != "reply_to_message"
+            }
+        if data.get("forward_from_chat"):
+            origin_chat = {
+                "id": int(data["forward_from_chat"]),
+                "type": "channel",
+                "title": "Канал",
+            }
+            message["forward_origin"] = {
+                "type": "channel",
+                "date": message["date"] - 60,
+                "chat": origin_chat,
+                "message_id": int(data["forward_from_message_id"]),
+            }
+        state.chats[(chat_id, message_id)] = message
+        update_id = chat_update(data, dict(message), edited=False)
+        return web.json_response({"ok": True, "message_id": message_id, "update_id": update_id})
+
+    async def chat_edit(request: web.Request) -> web.Response:
+        data = await request.json()
+        message = state.chats[(int(data["chat_id"]), int(data["message_id"]))]
+        message.update(text=data["text"], edit_date=int(time.time()))
+        update_id = chat_update(data, dict(message), edited=True)
+        return web.json_response({"ok": True, "update_id": update_id})
 
     async def messages(_: web.Request) -> web.Response:
         ordered = sorted(state.messages.values(), key=lambda m: m["message_id"])
@@ -322,6 +413,9 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
     app.on_startup.append(on_startup)
     app.router.add_route("*", "/bot{token}/{method}", bot_method)
     app.router.add_post("/_test/press", press)
+    app.router.add_post("/_test/chat_message", chat_message)
+    app.router.add_post("/_test/chat_edit", chat_edit)
+    state.control.hold_routes(app)
     app.router.add_get("/_test/messages", messages)
     app.router.add_get("/_test/answers", answers)
     app.router.add_post("/_test/fail", fail)
@@ -329,8 +423,8 @@ def create_app(out: Path | None = None, token: str | None = None) -> web.Applica
     return app
 
 
-class BotApiServer:
-    """Runs the app in its own thread and loop, so sync and async tests can share it."""
+class BotApiServer(AppThread):
+    """The Bot API app in its own thread and loop, so sync and async tests can share it."""
 
     def __init__(
         self,
@@ -339,57 +433,8 @@ class BotApiServer:
         port: int = 0,
         token: str | None = None,
     ) -> None:
-        self.out, self.host, self.port, self.token = out, host, port, token
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self) -> BotApiServer:
-        self._thread = threading.Thread(target=self._run, name="botapi", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(10) or self._error is not None:
-            raise RuntimeError(f"Bot API server did not start: {self._error}")
-        return self
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as exc:  # reported to start()
-            self._error = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        loop.run_forever()
-        loop.run_until_complete(self._runner.cleanup() if self._runner else asyncio.sleep(0))
-        loop.close()
-
-    async def _serve(self) -> None:
-        self._runner = web.AppRunner(create_app(self.out, self.token))
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
-
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-            self._loop = None
-
-    def __enter__(self) -> BotApiServer:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
+        super().__init__(lambda: create_app(out, token), host, port)
+        self.out, self.token = out, token
 
 
 def main(argv: list[str] | None = None) -> None:

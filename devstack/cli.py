@@ -11,7 +11,8 @@ from devstack.fetch import MissingTool
 from devstack.settings import StackSettings
 
 app = typer.Typer(
-    help="Локальные серверы: Kafka, OpenSearch, Prometheus, SMTP, Bot API.", no_args_is_help=True
+    help="Локальные серверы: Kafka, OpenSearch, Prometheus, SMTP, Bot API, IMAP.",
+    no_args_is_help=True,
 )
 
 

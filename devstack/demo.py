@@ -1,4 +1,6 @@
-"""`mcu demo`: the main job on one machine — servers up, a worker, the bundled sample, a summary."""
+"""`mcu demo`: the main job on one machine — servers up, a worker, the connectors reading the
+local sources (VK, OK, Telegram Bot API, Dovecot, the site form) that the bundled sample is
+written into, and a summary."""
 
 from __future__ import annotations
 
@@ -25,7 +27,9 @@ SAMPLE_DIR = Path(str(resources.files("devstack") / "sample"))
 
 @dataclass
 class Summary:
+    # Sent to mcu.messages.raw: what the connectors fetched plus the broken lines replayed.
     replayed: int = 0
+    fetched: dict[str, int] = field(default_factory=dict)
     indexed: int = 0
     deadletter: int = 0
     seconds: float = 0.0
@@ -39,10 +43,12 @@ class Summary:
     search_url: str = ""
     prometheus_url: str = ""
     metrics_url: str = ""
+    connectors_url: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
             "replayed": self.replayed,
+            "fetched": self.fetched,
             "indexed": self.indexed,
             "deadletter": self.deadletter,
             "seconds": round(self.seconds, 1),
@@ -58,6 +64,7 @@ class Summary:
             "search_url": self.search_url,
             "prometheus_url": self.prometheus_url,
             "metrics_url": self.metrics_url,
+            "connectors_url": self.connectors_url,
         }
 
 
@@ -103,21 +110,6 @@ def end_offsets(bootstrap: str, topic: str) -> int:
         return int(sum(consumer.end_offsets(tps).values())) if tps else 0
     finally:
         consumer.close()
-
-
-def sample_ids(paths: list[Path]) -> list[str]:
-    import json
-
-    ids = []
-    for path in paths:
-        for raw in lines(path):
-            try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(data, dict) and data.get("id"):
-                ids.append(str(data["id"]))
-    return ids
 
 
 def count_ids(search: SearchEngine, ids: list[str]) -> int | None:
@@ -195,14 +187,77 @@ def wait_for_alerts(
     return fired, delivered
 
 
+def new_records(bootstrap: str, topic: str, since: dict[int, int]) -> list[dict[str, Any]]:
+    """Messages appended to the topic after the offsets `since` (per partition)."""
+    import json
+
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(tps)
+        ends = consumer.end_offsets(tps)
+        for tp in tps:
+            consumer.seek(tp, since.get(tp.partition, 0))
+        out: list[dict[str, Any]] = []
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            for records in consumer.poll(timeout_ms=1000).values():
+                for r in records:
+                    try:
+                        out.append(json.loads(r.value))
+                    except ValueError:
+                        continue
+        return out
+    finally:
+        consumer.close()
+
+
+def offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        return {tp.partition: int(off) for tp, off in consumer.end_offsets(tps).items()}
+    finally:
+        consumer.close()
+
+
+def fetch_from_sources(
+    settings: StackSettings, rows: list[dict[str, Any]], say: Callable[[str], None], timeout: float
+) -> dict[str, str]:
+    """Seeds the local sources and waits until the connectors sent it all; id → source."""
+    from devstack import sources
+
+    names = settings.kafka.topics
+    world = sources.start(settings)
+    since = offsets(settings.kafka.bootstrap, names.raw)
+    say("Жители пишут: VK, Одноклассники, Telegram, почта и ПОС, форма на сайте…")
+    expected = sum(world.seed(rows).values())
+    say(f"Коннекторы забирают {expected} сообщений из источников…")
+    deadline = time.monotonic() + timeout
+    while True:
+        found = {
+            str(m["id"]): str(m.get("source"))
+            for m in new_records(settings.kafka.bootstrap, names.raw, since)
+            if isinstance(m, dict) and m.get("id")
+        }
+        if len(found) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(1.0)
+
+
 def run(
     settings: StackSettings,
     files: list[Path] | None = None,
     say: Callable[[str], None] = print,
     timeout: float = 600.0,
 ) -> Summary:
+    import json
+
     started = time.monotonic()
-    files = files or [SAMPLE_DIR / "messages.jsonl", SAMPLE_DIR / "bad.jsonl"]
+    sample, bad_file = files or [SAMPLE_DIR / "messages.jsonl", SAMPLE_DIR / "bad.jsonl"]
     say("Запускаю локальные серверы…")
     stack.up(settings, say=say)
     names = settings.kafka.topics
@@ -213,10 +268,15 @@ def run(
     dlq_before = end_offsets(settings.kafka.bootstrap, names.deadletter)
     metrics_url = f"http://127.0.0.1:{settings.worker.metrics_port}/metrics"
     alerts_before = alert_counts(metrics_url)
-    records = [raw for path in files for raw in lines(path)]
-    ids = sample_ids(files)
-    say(f"Отправляю {len(records)} сообщений в {names.raw}…")
-    summary = Summary(replayed=publish(settings.kafka.bootstrap, records, names.raw))
+    # Broken input from a careless producer goes straight to the raw topic: the DLQ shows it.
+    bad = [raw for raw in lines(bad_file)]
+    publish(settings.kafka.bootstrap, bad, names.raw)
+    rows = [json.loads(raw) for raw in lines(sample)]
+    fetched = fetch_from_sources(settings, rows, say, timeout)
+    ids = sorted(fetched)
+    summary = Summary(replayed=len(ids) + len(bad))
+    for source in fetched.values():
+        summary.fetched[source] = summary.fetched.get(source, 0) + 1
     search = connect(settings.search)
     deadline = time.monotonic() + timeout
     while True:
@@ -247,6 +307,7 @@ def run(
     )
     summary.prometheus_url = f"http://127.0.0.1:{settings.devstack.prometheus_port}"
     summary.metrics_url = metrics_url
+    summary.connectors_url = f"http://127.0.0.1:{settings.devstack.connectors_metrics_port}/metrics"
     return summary
 
 
@@ -255,6 +316,8 @@ def render(summary: Summary) -> str:
         "",
         "МЦУ monitor — демонстрация завершена",
         f"  отправлено сообщений:     {summary.replayed}",
+        "  получено из источников:   "
+        + ", ".join(f"{src}: {n}" for src, n in sorted(summary.fetched.items())),
         f"  проиндексировано:         {summary.indexed}",
         f"  в очереди ошибок (DLQ):   {summary.deadletter}",
         f"  негативных / конфликтных: {summary.negative} / {summary.conflicts}",
@@ -272,6 +335,7 @@ def render(summary: Summary) -> str:
         f"    Prometheus:          {summary.prometheus_url}",
         f"    метрики обработчика: {summary.metrics_url}",
         "    письма и сообщения:  .devstack/data/smtp.jsonl, .devstack/data/botapi.jsonl",
+        f"    коннекторы:          {summary.connectors_url}, .devstack/run/connectors.log",
         "  остановить всё: mcu devstack down",
     ]
     return "\n".join(out)

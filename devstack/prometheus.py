@@ -13,11 +13,14 @@ from devstack.settings import DevstackSettings
 from streams.settings import WorkerSettings
 
 
-def config(worker: WorkerSettings, scrape_interval: str = "5s") -> str:
+def config(worker: WorkerSettings, scrape_interval: str = "5s", connectors_port: int = 9109) -> str:
     return f"""global:
   scrape_interval: {scrape_interval}
   evaluation_interval: {scrape_interval}
 scrape_configs:
+  - job_name: mcu-connectors
+    static_configs:
+      - targets: ["127.0.0.1:{connectors_port}"]
   - job_name: mcu-worker
     static_configs:
       - targets: ["127.0.0.1:{worker.metrics_port}"]
@@ -35,7 +38,8 @@ def prometheus_server(layout: Layout, cfg: DevstackSettings, worker: WorkerSetti
     def start() -> None:
         binary = require("prometheus", "Установите пакет Debian: apt-get install prometheus.")
         conf.mkdir(parents=True, exist_ok=True)
-        path.write_text(config(worker).replace("{port}", str(cfg.prometheus_port)))
+        text = config(worker, connectors_port=cfg.connectors_metrics_port)
+        path.write_text(text.replace("{port}", str(cfg.prometheus_port)))
         argv = [
             binary,
             f"--config.file={path}",

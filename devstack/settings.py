@@ -23,6 +23,15 @@ class DevstackSettings(BaseModel):
     # Credentials of the local stack only: the product itself has no default token.
     telegram_token: str = "devstack-token"
     api_token: str = "devstack-api-token"
+    # The administration's mailbox (Dovecot) for the IMAP connector and the demo.
+    imap_port: int = 8143
+    imap_user: str = "mcu"
+    imap_password: str = "devstack-imap"
+    # The demo's local VK and OK servers, the site form and the connectors' metrics.
+    vk_port: int = 8095
+    ok_port: int = 8097
+    form_port: int = 8094
+    connectors_metrics_port: int = 9109
 
 
 class StackSettings(Settings):

@@ -6,6 +6,8 @@ import socket
 import sys
 from collections.abc import Callable
 
+from devstack import sources
+from devstack.dovecot import dovecot_server
 from devstack.fetch import fetch, require
 from devstack.kafka import kafka_server
 from devstack.layout import Layout
@@ -44,6 +46,7 @@ def servers(settings: StackSettings) -> list[Server]:
         prometheus_server(layout, cfg, settings.worker),
         _python_server(layout, "smtp", "SMTP-сервер", "devstack.smtp_sink", cfg.smtp_port),
         _python_server(layout, "botapi", "Telegram Bot API", "devstack.botapi", cfg.botapi_port),
+        dovecot_server(layout, cfg),
     ]
 
 
@@ -71,6 +74,8 @@ def up(settings: StackSettings, say: Callable[[str], None] = print) -> list[Serv
 
 def down(settings: StackSettings, say: Callable[[str], None] = print) -> None:
     """Stops only the processes that `up` (and `mcu demo`'s worker) started, in reverse order."""
+    for name in sources.stop(settings):
+        say(f"{name}: остановлен")
     worker = Managed("worker", Layout.at(settings.devstack.dir).run)
     if worker.stop():
         say("Обработчик: остановлен")

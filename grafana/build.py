@@ -701,8 +701,62 @@ def health() -> Panel:
             ],
         ),
     ]
+    rows.insert(1, sources())
     return dashboard(
         "mcu-health", "МЦУ — состояние системы", layout(rows), refresh="30s", time_from="now-3h"
+    )
+
+
+def sources() -> tuple[int, list[tuple[int, Panel]]]:
+    """The connectors (job mcu-connectors): fetched, lag, API errors, last poll per source."""
+    return (
+        8,
+        [
+            (
+                6,
+                bars(
+                    "Получено из источников за час",
+                    "sort_desc(sum by (source) (increase(mcu_connector_fetched_total[1h])))",
+                    "{{source}}",
+                    steps=thresholds((None, "blue")),
+                    description="Сообщений, отправленных коннекторами в mcu.messages.raw.",
+                ),
+            ),
+            (
+                6,
+                timeseries(
+                    "Отставание от источников",
+                    [target("max by (connector) (mcu_connector_lag_seconds)", "{{connector}}")],
+                    unit="s",
+                    description="Сейчас минус время самого нового сообщения у коннектора.",
+                ),
+            ),
+            (
+                6,
+                timeseries(
+                    "Ошибки API источников, за час",
+                    [
+                        target(
+                            "sum by (connector, code) "
+                            "(increase(mcu_connector_api_errors_total[1h]))",
+                            "{{connector}}: {{code}}",
+                        )
+                    ],
+                    description="VK 6/9/29, HTTP 429 и FLOOD_WAIT, сбои сети, отказ в доступе.",
+                ),
+            ),
+            (
+                6,
+                bars(
+                    "Последний успешный опрос, с назад",
+                    "time() - max by (connector) (mcu_connector_last_poll_timestamp_seconds)",
+                    "{{connector}}",
+                    unit="s",
+                    steps=thresholds((None, "green"), (300, "orange"), (900, "red")),
+                    description="Коннектор остановлен или не достучался до источника, если долго.",
+                ),
+            ),
+        ],
     )
 
 

@@ -6,7 +6,7 @@ from importlib.util import find_spec
 
 import typer
 
-from streams.cli import deadletter, nlp, pipeline, reports, security
+from streams.cli import connect, deadletter, nlp, pipeline, reports, security
 
 app = typer.Typer(
     name="mcu",
@@ -36,6 +36,7 @@ app.add_typer(deadletter.app, name="deadletter")
 nlp.register(app)
 reports.register(app)
 security.register(app)
+connect.register(app)
 # The local stack (`mcu devstack`, `mcu demo`) is a separate package, present in development.
 if find_spec("devstack") is not None:
     from devstack.cli import register as register_devstack

@@ -10,6 +10,10 @@ from typing import Any
 from streams.search.template import index_template
 
 
+# Fields a deletion does not overwrite when the message was indexed before.
+DELETION_KEEPS = frozenset({"text", "nlp", "truncated", "text_bytes"})
+
+
 @dataclass(frozen=True)
 class BulkError:
     id: str
@@ -80,7 +84,12 @@ class SearchEngine:
             operations.append(
                 {"update": {"_index": index, "_id": doc["id"], "retry_on_conflict": 5}}
             )
-            operations.append({"doc": doc, "doc_as_upsert": True})
+            if doc.get("message_status") == "deleted":
+                # The source removed it: keep the words we indexed, mark it deleted.
+                kept = {k: v for k, v in doc.items() if k not in DELETION_KEEPS}
+                operations.append({"doc": kept, "upsert": doc})
+            else:
+                operations.append({"doc": doc, "doc_as_upsert": True})
         return self._bulk(operations, refresh)
 
     def _bulk(self, operations: list[dict[str, Any]], refresh: bool) -> BulkResult:

@@ -52,6 +52,11 @@ def private_stack(tmp: Path) -> StackSettings:
         prometheus_port=free_port(),
         smtp_port=free_port(),
         botapi_port=free_port(),
+        imap_port=free_port(),
+        vk_port=free_port(),
+        ok_port=free_port(),
+        form_port=free_port(),
+        connectors_metrics_port=free_port(),
         opensearch_heap="384m",
         kafka_heap="256m",
     )

@@ -32,7 +32,7 @@ def test_up_twice_then_down_leaves_nothing(other_stack: StackSettings) -> None:
     try:
         stack.up(other_stack, say=said.append)
         first = {s.name: pid for s, pid, ready in stack.status(other_stack) if ready}
-        assert set(first) == {"kafka", "opensearch", "prometheus", "smtp", "botapi"}
+        assert set(first) == {"kafka", "opensearch", "prometheus", "smtp", "botapi", "dovecot"}
         assert all(pid is not None for pid in first.values())
 
         said.clear()

@@ -109,3 +109,31 @@ def test_bad_input_goes_to_deadletter_with_reason_and_the_stream_goes_on(
     assert reasons[not_utf8].startswith("not UTF-8")
     assert "пустой текст" in reasons[blank]
     assert reasons[not_object].startswith("not a JSON object")
+
+
+def test_an_edit_replaces_the_text_and_a_deletion_keeps_it_marked(worker: WorkerHandle) -> None:
+    first = message("Яма на улице Ленина у дома 5, объезжаем по встречке.")
+    ident = json.loads(first)["id"]
+    search = worker.search
+
+    def doc() -> dict[str, object]:
+        search.refresh()
+        hits = list(search.scan({"ids": {"values": [ident]}}))
+        return hits[0] if hits else {}
+
+    worker.publish([first])
+    wait_for(lambda: doc().get("text"))
+    edited = message("Яма на улице Ленина у дома 7, объезжаем по встречке.", id=ident)
+    worker.publish([json.dumps({**json.loads(edited), "status": "edited"}).encode()])
+    wait_for(lambda: doc().get("message_status") == "edited")
+    assert "дома 7" in str(doc()["text"])
+    deletion = message("(сообщение удалено)", id=ident, status="deleted")
+    worker.publish([deletion])
+    wait_for(lambda: doc().get("message_status") == "deleted")
+    # Still found by its words, marked deleted.
+    search.refresh()
+    found = search.count(
+        {"bool": {"must": [{"match": {"text": "встречке"}}, {"ids": {"values": [ident]}}]}}
+    )
+    assert found == 1
+    assert "дома 7" in str(doc()["text"])

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry
 
+from connectors.metrics import ConnectorMetrics
 from streams.metrics import Metrics
 from tests.grafana.support import GRAFANA
 
@@ -42,6 +43,10 @@ def metric_names() -> set[str]:
     metrics.init_rules([("conflict", "critical")])
     metrics.consumer_lag.labels(topic="mcu.messages.raw", partition="0").set(0)
     metrics.set_ratings([], 0)
+    # The connector processes' metrics (job mcu-connectors) share the health dashboard.
+    connectors = ConnectorMetrics(metrics.registry)
+    connectors.start("vk", 3600)
+    connectors.produced("vk", "vk", 1, 0.0)
     names = set()
     for family in metrics.registry.collect():
         names.update(sample.name for sample in family.samples)

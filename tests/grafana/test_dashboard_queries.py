@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
+from connectors.metrics import ConnectorMetrics
 from reports.ratings import DepartmentRating
 from streams.metrics import SOURCES, Metrics, start_metrics_server
 from tests.grafana.support import PROMETHEUS, api, evaluate, has_data, panel_queries, prometheus
@@ -26,9 +27,16 @@ pytestmark = pytest.mark.skipif(
 
 
 def feed(metrics: Metrics, stop: threading.Event) -> None:
-    """Sample traffic through every metric, as the agents would produce it."""
+    """Sample traffic through every metric, as the agents (and connectors) would produce it."""
     rng = random.Random(5)
+    connectors = ConnectorMetrics(metrics.registry)
+    for name in ("vk", "telegram", "imap"):
+        connectors.start(name, 3600)
     while not stop.is_set():
+        for name, source in (("vk", "vk"), ("telegram", "telegram"), ("imap", "email")):
+            connectors.produced(name, source, rng.randint(0, 3), time.time() - rng.uniform(1, 60))
+            connectors.polled(name)
+        connectors.error("vk", rng.choice(["6", "9", "29"]))
         for _ in range(5):
             source = rng.choice(SOURCES)
             category = rng.choice(CATEGORIES)

@@ -1,0 +1,1 @@
+"""Connectors: each turns one real source into messages on mcu.messages.raw (DESIGN.md)."""

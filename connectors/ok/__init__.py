@@ -1,0 +1,1 @@
+"""Odnoklassniki: the signed REST API (fb.do) for the municipality's groups."""

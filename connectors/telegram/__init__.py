@@ -1,0 +1,1 @@
+"""Telegram: the Bot API (aiogram) for chats where the МЦУ bot is admin."""
