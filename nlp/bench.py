@@ -59,3 +59,22 @@ def bench(
         naive_rate = max(naive_rate, _rate(lambda: naive.analyse_many(texts), len(texts)))
         tagger_rate = max(tagger_rate, _rate(batched, len(items)))
     return BenchResult(len(items), tagger_rate, naive_rate, peak_rss_mib())
+
+
+@dataclass(frozen=True, slots=True)
+class LongResult:
+    name: str
+    chars: int
+    seconds: float
+    truncated: bool
+    rss_before_mib: float
+    rss_after_mib: float
+
+
+def long_text(tagger: Tagger, name: str, text: str) -> LongResult:
+    """Tags one long text alone; the process's peak RSS before and after says what it cost."""
+    before = peak_rss_mib()
+    started = time.perf_counter()
+    tagging = tagger.tag(TextItem(text, "appeal"))
+    seconds = time.perf_counter() - started
+    return LongResult(name, len(text), seconds, tagging.truncated, before, peak_rss_mib())

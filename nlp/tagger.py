@@ -22,6 +22,7 @@ from nlp.pipeline import Pipeline
 from nlp.replies import ReplyJudge
 from nlp.scan import Scan, Scanner
 from nlp.sentiment import SentimentScorer
+from nlp.text import prepare
 from nlp.toxicity import ToxicityScorer
 
 REPLY = "reply"
@@ -62,6 +63,9 @@ class Tagging:
     officials: list[str] = field(default_factory=list)
     formal_reply: bool | None = None
     rude_reply: bool | None = None
+    # The text came as HTML and was read without its markup; it was longer than the cap.
+    markup: bool = False
+    truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,10 +79,14 @@ class Tagger:
         config: TaggerConfig | None = None,
         network_batch: int = 16,
         heads: Heads | bool | None = True,
+        max_chars: int | None = None,
     ) -> None:
         """`heads`: the linear heads over navec vectors (scripts/train_nlp_models.py); True loads
-        the shipped file, False or None runs the rules alone."""
+        the shipped file, False or None runs the rules alone. `max_chars`: how much of a text
+        is read (default: `max_text_chars` of the config); the rest is left untagged."""
         self.config = config or load_config()
+        limit = self.config.threshold("max_text_chars", 20_000) if max_chars is None else max_chars
+        self.max_chars = int(limit)
         self.pipeline = Pipeline(batch_size=network_batch)
         self.morph = Morphology(self.pipeline.vocab)
         normalise = self.morph.normal_term
@@ -113,11 +121,21 @@ class Tagger:
     def tag(self, item: TextItem) -> Tagging:
         return self.tag_many([item])[0]
 
+    def _analyse(self, items: Sequence[TextItem]) -> list[tuple[Tagging, Signals, Analysis]]:
+        prepared = [prepare(item.text, self.max_chars) for item in items]
+        analyses = self.pipeline.analyse_many([one.text for one in prepared])
+        result = []
+        for item, one, analysis in zip(items, prepared, analyses, strict=True):
+            tagging, signals = self._rules(item, analysis)
+            if one.markup or one.truncated:
+                tagging = replace(tagging, markup=one.markup, truncated=one.truncated)
+            result.append((tagging, signals, analysis))
+        return result
+
     def tag_many(self, items: Sequence[TextItem]) -> list[Tagging]:
-        analyses = self.pipeline.analyse_many([item.text for item in items])
-        ruled = [
-            self._rules(item, analysis) for item, analysis in zip(items, analyses, strict=True)
-        ]
+        done = self._analyse(items)
+        analyses = [analysis for _, _, analysis in done]
+        ruled = [(tagging, signals) for tagging, signals, _ in done]
         heads = self.heads
         if heads is None or not heads.enabled or not ruled:
             return [tagging for tagging, _ in ruled]
@@ -130,12 +148,9 @@ class Tagger:
 
     def head_inputs(self, items: Sequence[TextItem]) -> list[tuple[Tagging, Vector, Signals]]:
         """The rules' tagging, the sentence vector and the rule signals per message (training)."""
-        analyses = self.pipeline.analyse_many([item.text for item in items])
-        ruled = [
-            self._rules(item, analysis) for item, analysis in zip(items, analyses, strict=True)
-        ]
-        vectors = self.embedder.vectors(analyses)
-        return [(tagging, vectors[n], one) for n, (tagging, one) in enumerate(ruled)]
+        done = self._analyse(items)
+        vectors = self.embedder.vectors([analysis for _, _, analysis in done])
+        return [(tagging, vectors[n], one) for n, (tagging, one, _) in enumerate(done)]
 
     def _learned(self, tagging: Tagging, signals: Signals, probs: Mapping[str, Vector]) -> Tagging:
         """The enabled heads overrule the rules' category, sentiment or conflict."""
@@ -195,6 +210,7 @@ class Tagger:
 
     def _rules(self, item: TextItem, analysis: Analysis) -> tuple[Tagging, Signals]:
         reply = item.kind == REPLY
+        text = analysis.text
         words = words_of(analysis)
         scan = self.scanner.scan(words)
         streets = self.addresses.find(analysis)
@@ -202,16 +218,14 @@ class Tagger:
         people = [entity for entity in entities if entity.type == "PER"]
         scores = self._category_scores(words, scan, entities)
         category = self.categoriser.decide(scores)
-        toxicity = self.toxicity.score(item.text, scan)
+        toxicity = self.toxicity.score(text, scan)
         polarity = self.sentiment.polarity(scan)
         # The citizen a reply greets («Уважаемая Г.И. Петрова!») is not a person answerable for it.
         named = [one for one in people if not _greeted(analysis, one)] if reply else people
-        judged = self.replies.judge(item.text, scan, len(named), analysis) if reply else None
+        judged = self.replies.judge(text, scan, len(named), analysis) if reply else None
         rude = judged.rude if judged else False
         positive = polarity.positive > polarity.negative + 1.0
-        conflict = self.conflicts.detect(
-            item.text, scan, toxicity, positive, rude, reply, len(people)
-        )
+        conflict = self.conflicts.detect(text, scan, toxicity, positive, rude, reply, len(people))
         intent = self.intents.read(
             analysis, scan, polarity.negative, polarity.positive, conflict.conflict
         )
@@ -253,7 +267,7 @@ class Tagger:
             question=tagging.is_question,
             rude=rude,
             sentiment=sentiment,
-            exclamations=item.text.count("!"),
+            exclamations=text.count("!"),
             formal=judged.formal_score if judged else 0.0,
             concrete=judged.concrete_score if judged else 0.0,
             dates=judged.dates if judged else 0,

@@ -42,9 +42,10 @@ def tag(
     from nlp.jsonl import tag_lines
 
     tagger = _tagger(config)
+    out = sys.stdout.buffer
     for line in tag_lines(sys.stdin.buffer, tagger, batch_size=batch_size):
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        out.write(line.encode("utf-8") + b"\n")
+        out.flush()
 
 
 def _read_labelled(path: Path) -> list[dict[str, Any]]:
@@ -155,6 +156,53 @@ def bench_nlp(
     typer.echo(f"Наивный конвейер natasha: {result.naive_rate:.1f} сообщ./с")
     typer.echo(f"Отношение: {result.ratio:.2f}×")
     typer.echo(f"Пиковая память (RSS): {result.peak_rss_mib:.0f} МиБ")
+
+
+FACTRUEVAL = Path("../shared/datasets/ner-factrueval2016")
+
+
+def _real_megabyte(folder: Path) -> str:
+    """About 1 MB of real news text: factRuEval documents joined, in file-name order."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*/*.txt"))]
+    if not texts:
+        typer.echo(f"Нет текстов factRuEval в {folder}", err=True)
+        raise typer.Exit(2)
+    joined = "\n\n".join(texts)
+    while len(joined.encode("utf-8")) < 1_000_000:
+        joined += "\n\n" + joined
+    return joined.encode("utf-8")[:1_000_000].decode("utf-8", errors="ignore")
+
+
+@bench_app.command("long")
+def bench_long(
+    factrueval: Annotated[
+        Path, typer.Option("--factrueval", help="Каталог factRuEval-2016 (тексты *.txt)")
+    ] = FACTRUEVAL,
+    max_chars: Annotated[
+        int | None, typer.Option("--max-chars", help="Сколько символов читать (0 — всё)")
+    ] = None,
+) -> None:
+    """Время и память разметки длинных текстов: «дом 5 » × 40 000 и 1 МБ реального текста."""
+    from nlp.bench import long_text, peak_rss_mib
+    from nlp.config import load_config
+    from nlp.tagger import Tagger, TextItem
+
+    tagger = Tagger(load_config(), max_chars=max_chars)
+    tagger.tag(TextItem("Прогрев: на Кирова яма, свет не горит."))
+    limit = f"{tagger.max_chars} символов" if tagger.max_chars else "нет"
+    typer.echo(f"Предел текста: {limit}")
+    typer.echo(f"Память после загрузки моделей (пик RSS): {peak_rss_mib():.0f} МиБ")
+    cases = [
+        ("«дом 5 » × 40 000", "дом 5 " * 40_000),
+        ("1 МБ factRuEval", _real_megabyte(factrueval)),
+    ]
+    for name, text in cases:
+        result = long_text(tagger, name, text)
+        flag = ", обрезан" if result.truncated else ""
+        typer.echo(
+            f"{result.name}: {result.chars} символов{flag}, {result.seconds:.2f} с, "
+            f"пик RSS {result.rss_before_mib:.0f} → {result.rss_after_mib:.0f} МиБ"
+        )
 
 
 def register(app: typer.Typer) -> None:
