@@ -14,7 +14,7 @@ bench_app = typer.Typer(help="Замеры производительности.
 DEFAULT_BENCH_FILE = Path("data/eval/dev.jsonl")
 
 
-def _tagger(config_dir: Path | None) -> Any:
+def tagger_from(config_dir: Path | None) -> Any:
     from nlp.config import ConfigError, load_config
     from nlp.tagger import Tagger
 
@@ -41,78 +41,11 @@ def tag(
     """Размечает JSONL-сообщения со stdin и пишет их с полем nlp в stdout, строка в строку."""
     from nlp.jsonl import tag_lines
 
-    tagger = _tagger(config)
+    tagger = tagger_from(config)
     out = sys.stdout.buffer
     for line in tag_lines(sys.stdin.buffer, tagger, batch_size=batch_size):
         out.write(line.encode("utf-8") + b"\n")
         out.flush()
-
-
-def _read_labelled(path: Path) -> list[dict[str, Any]]:
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as error:
-            typer.echo(f"{path}:{number}: строка не является JSON: {error}", err=True)
-            raise typer.Exit(2) from error
-        if not isinstance(record, dict) or "labels" not in record or "text" not in record:
-            typer.echo(f"{path}:{number}: нет полей text и labels", err=True)
-            raise typer.Exit(2)
-        records.append(record)
-    return records
-
-
-def _print_metrics(metrics: dict[str, Any]) -> None:
-    def row(name: str, scores: dict[str, Any]) -> None:
-        typer.echo(
-            f"  {name:<22} P={scores['precision']:.3f}  R={scores['recall']:.3f}  "
-            f"F1={scores['f1']:.3f}  (эталонных: {scores['support']})"
-        )
-
-    typer.echo(f"Сообщений: {metrics['messages']}")
-    category = metrics["category"]
-    typer.echo(
-        f"Категория: macro-F1={category['macro_f1']:.3f}  точность={category['accuracy']:.3f}"
-    )
-    for name, scores in category["per_category"].items():
-        row(name, scores)
-    typer.echo(f"Тональность: точность={metrics['sentiment']['accuracy']:.3f}")
-    typer.echo("Признаки:")
-    for name in ("toxic", "conflict", "is_complaint", "is_question", "formal_reply", "rude_reply"):
-        row(name, metrics[name])
-    typer.echo("Причины конфликта:")
-    for name, scores in metrics["conflict_reasons"].items():
-        row(name, scores)
-    typer.echo("Сущности (по нормальной форме):")
-    for name, scores in metrics["entities"].items():
-        row(name, scores)
-    row("addresses", metrics["addresses"])
-    row("officials", metrics["officials"])
-
-
-def evaluate_command(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Размеченный JSONL")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Один JSON-объект со всеми метриками")
-    ] = False,
-    config: ConfigOption = None,
-) -> None:
-    """Сравнивает разметку тэггера с эталоном: P/R/F1 по полям, macro-F1 категории."""
-    from nlp.evaluate import evaluate
-    from nlp.tagger import TextItem
-
-    records = _read_labelled(file)
-    tagger = _tagger(config)
-    items = [TextItem(str(r["text"]), str(r.get("kind") or "post")) for r in records]
-    predicted = [tagging.to_dict() for tagging in tagger.tag_many(items)]
-    metrics = evaluate([record["labels"] for record in records], predicted)
-    if as_json:
-        typer.echo(json.dumps(metrics, ensure_ascii=False))
-    else:
-        _print_metrics(metrics)
 
 
 @bench_app.command("nlp")
@@ -207,6 +140,8 @@ def bench_long(
 
 def register(app: typer.Typer) -> None:
     """Adds the NLP commands to the main app."""
+    from streams.cli.evaluation import evaluate_command
+
     app.command("tag")(tag)
     app.command("eval")(evaluate_command)
     app.add_typer(bench_app, name="bench")
