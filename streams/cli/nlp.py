@@ -57,7 +57,7 @@ def bench_nlp(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Скорость тэггера проекта против наивного конвейера natasha (документ за документом)."""
-    from nlp.bench import bench
+    from nlp.bench import bench, default_blas_threads
     from nlp.samples import SAMPLES
     from nlp.tagger import TextItem
 
@@ -80,15 +80,25 @@ def bench_nlp(
                     "naive_rate": round(result.naive_rate, 1),
                     "ratio": round(result.ratio, 2),
                     "peak_rss_mib": round(result.peak_rss_mib, 1),
+                    "tagger_peak_rss_mib": round(result.tagger_peak_rss_mib, 1),
+                    "naive_threads": result.naive_threads,
+                    "tagger_threads": result.tagger_threads,
+                    "blas_default_threads": default_blas_threads(),
                 }
             )
         )
         return
-    typer.echo(f"Сообщений: {result.messages}")
-    typer.echo(f"Тэггер проекта (пакетами по {batch_size}): {result.tagger_rate:.1f} сообщ./с")
-    typer.echo(f"Наивный конвейер natasha: {result.naive_rate:.1f} сообщ./с")
+    typer.echo(f"Сообщений: {result.messages}, повторов: {rounds} (берётся лучший)")
+    typer.echo(f"Тэггер проекта: {result.tagger_rate:.1f} сообщ./с — {result.tagger_threads}")
+    typer.echo(
+        f"Наивный конвейер natasha: {result.naive_rate:.1f} сообщ./с — {result.naive_threads}"
+    )
+    typer.echo(f"(BLAS без ограничения взял бы потоков: {default_blas_threads()})")
     typer.echo(f"Отношение: {result.ratio:.2f}×")
-    typer.echo(f"Пиковая память (RSS): {result.peak_rss_mib:.0f} МиБ")
+    typer.echo(
+        f"Пиковая память (RSS): тэггер {result.tagger_peak_rss_mib:.0f} МиБ, "
+        f"вместе с конвейером natasha {result.peak_rss_mib:.0f} МиБ"
+    )
 
 
 FACTRUEVAL = Path("../shared/datasets/ner-factrueval2016")

@@ -49,3 +49,20 @@ def test_rude_reply_is_a_conflict(tag) -> None:
     nlp = tag("Не ваше дело, когда починят. Ждите.", "reply")
     assert nlp["conflict_reasons"] == ["rude_reply"]
     assert nlp["conflict"] is True
+
+
+# Intent in words no lexicon lists, and the look of anger without a grievance.
+INTENTS = [
+    ("Предлагаю в понедельник всем подъездом прийти в мэрию и сидеть, пока не примут", True),
+    ("Завтра с утра встанем поперёк трассы, пусть лесовозы постоят", True),
+    ("Подаю иск к водоканалу, пусть суд разбирается с их тарифами", True),
+    ("Отправила жалобу губернатору и копию на областное телевидение", True),
+    ("ОТКРОЙТЕ, ПОЖАЛУЙСТА, ЗАПИСЬ В БАССЕЙН НА ЛЕТО", False),
+    ("БЛАГОДАРИМ ДОРОЖНИКОВ ЗА НОВЫЙ ТРОТУАР!!! ОЧЕНЬ ЖДАЛИ!!!", False),
+    ("Суд по делу о пожаре в торговом центре перенесён на март", False),
+]
+
+
+@pytest.mark.parametrize(("text", "conflict"), INTENTS)
+def test_conflict_reads_intent(tag, text: str, conflict: bool) -> None:
+    assert tag(text)["conflict"] is conflict

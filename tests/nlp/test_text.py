@@ -55,7 +55,7 @@ def test_tagger_reads_html_appeal_and_keeps_flags(tagger: Tagger) -> None:
 
 
 def test_long_text_is_capped(tagger: Tagger) -> None:
-    small = Tagger(tagger.config, max_chars=300, heads=tagger.heads)
+    small = Tagger(tagger.config, max_chars=300, model=tagger.model)
     tagging = small.tag(TextItem("На улице Кирова яма. " * 200))
     assert tagging.truncated and tagging.category == "roads"
     assert len(tagging.lemmas) < 100
