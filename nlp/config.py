@@ -28,6 +28,11 @@ class _Category(_Strict):
     weak: list[str] = []
 
 
+class _Subcategory(_Strict):
+    code: str
+    terms: list[str] = []
+
+
 class _Official(_Strict):
     surname: str
     name: str
@@ -38,6 +43,7 @@ class _Official(_Strict):
 
 class _File(_Strict):
     categories: dict[str, _Category] = {}
+    rubricator: dict[str, dict[str, _Subcategory]] = {}
     category_weights: dict[str, float] = {}
     roster: list[_Official] = []
     street_types: dict[str, list[str]] = {}
@@ -79,6 +85,8 @@ class TaggerConfig:
     """Everything the rules know: rubricator, roster, gazetteers, lexicons, regexes, thresholds."""
 
     categories: Mapping[str, Weighted] = field(default_factory=dict)
+    # The public topic tree people file appeals under: topic → subcategory → project code.
+    rubricator: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     roster: tuple[Official, ...] = ()
     street_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     streets: tuple[str, ...] = ()
@@ -129,8 +137,14 @@ def load_config(directory: Path | None = None) -> TaggerConfig:
     lexicons: dict[str, dict[str, float]] = {}
     patterns: dict[str, tuple[re.Pattern[str], ...]] = {}
     thresholds: dict[str, float] = {}
+    rubricator: dict[str, dict[str, str]] = {}
+    rubric_terms: dict[str, list[str]] = {}
     for name in sorted(files):
         parsed = _read(files[name])
+        for topic, subcategories in parsed.rubricator.items():
+            for subcategory, entry in subcategories.items():
+                rubricator.setdefault(topic, {})[subcategory] = entry.code
+                rubric_terms.setdefault(entry.code, []).extend(entry.terms)
         weights.update(parsed.category_weights)
         for category, spec in parsed.categories.items():
             strong, weak = specs.setdefault(category, ([], []))
@@ -150,13 +164,19 @@ def load_config(directory: Path | None = None) -> TaggerConfig:
             compiled = tuple(re.compile(regex, re.IGNORECASE) for regex in regexes)
             patterns[pattern] = patterns.get(pattern, ()) + compiled
         thresholds.update(parsed.thresholds)
+    unknown = sorted(set(rubric_terms) - set(specs) - {"other"})
+    if unknown:
+        raise ConfigError(f"rubricator: коды не из рубрикатора категорий: {', '.join(unknown)}")
+    # A subcategory's terms are weak evidence; a term the category lists itself keeps its weight.
     categories = {
-        category: _weighted(weak, weights.get("weak", 1.0))
+        category: _weighted(rubric_terms.get(category, []), weights.get("weak", 1.0))
+        | _weighted(weak, weights.get("weak", 1.0))
         | _weighted(strong, weights.get("strong", 3.0))
         for category, (strong, weak) in specs.items()
     }
     return TaggerConfig(
         categories=categories,
+        rubricator=rubricator,
         roster=tuple(roster),
         street_types=street_types,
         streets=tuple(streets),

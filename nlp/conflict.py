@@ -51,14 +51,18 @@ class ConflictDetector:
         rude_reply: bool,
         reply: bool,
         people: int = 0,
+        negative: bool = True,
     ) -> ConflictGuess:
+        """`negative`: the message says something bad; capitals and «!!!» alone are no conflict
+        («СПАСИБО ЗА ПЛОЩАДКУ!!!», «ПОДСКАЖИТЕ РАСПИСАНИЕ»), only as the voice of a grievance."""
         if reply:
             return ConflictGuess(("rude_reply",) if rude_reply else ())
         reasons: list[str] = []
         if toxicity.threat >= 1.0:
             reasons.append("aggression")
         swearing = toxicity.obscene > 0 or toxicity.insult >= 1.0
-        if scan.score("outrage") >= 1.0 or (not positive and (swearing or self._shouts(text))):
+        shouting = negative and self._shouts(text)
+        if scan.score("outrage") >= 1.0 or (not positive and (swearing or shouting)):
             reasons.append("outrage")
         named = people > 0 or scan.score("officials") > 0
         if scan.score("accusation") >= 1.0 or (named and scan.score("accusation_light") >= 1.0):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from nlp.conflict import REASONS
@@ -45,49 +46,81 @@ def _key(text: str) -> str:
 def evaluate(
     gold: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
-    """`gold` are `labels` objects, `predicted` are `nlp` objects, aligned by position."""
-    categories: dict[str, Counts] = {}
-    binary = {name: Counts() for name in BINARY}
-    reasons = {name: Counts() for name in REASONS}
-    entities = {name: Counts() for name in ENTITY_TYPES}
-    addresses, officials = Counts(), Counts()
-    sentiment_hits = category_hits = 0
-    for labels, nlp in zip(gold, predicted, strict=True):
-        category_hits += labels["category"] == nlp["category"]
-        for name in {labels["category"], nlp["category"]}:
-            categories.setdefault(name, Counts()).add(
-                {0} if labels["category"] == name else set(),
-                {0} if nlp["category"] == name else set(),
+    """`gold` are `labels` objects, `predicted` are `nlp` objects, aligned by position. A field
+    is scored over the messages whose labels hold it; one no message labels is left out."""
+    metrics: dict[str, Any] = {"messages": len(gold)}
+    pairs = list(zip(gold, predicted, strict=True))
+
+    def labelled(name: str) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        return [(labels, nlp) for labels, nlp in pairs if labels.get(name) is not None]
+
+    if rows := labelled("category"):
+        metrics["category"] = _classes([(g["category"], p["category"]) for g, p in rows])
+    if rows := labelled("sentiment"):
+        scores = _classes([(g["sentiment"], p["sentiment"]) for g, p in rows])
+        per_class = scores["per_category"]
+        polar = [per_class.get(name, {}).get("f1", 0.0) for name in ("positive", "negative")]
+        metrics["sentiment"] = {
+            "accuracy": scores["accuracy"],
+            "macro_f1": scores["macro_f1"],
+            "f1_pn": round(sum(polar) / 2, 4),
+            "per_class": per_class,
+        }
+    for name in BINARY:
+        if rows := labelled(name):
+            counts = Counts()
+            for labels, nlp in rows:
+                counts.add({0} if labels[name] else set(), {0} if nlp.get(name) else set())
+            metrics[name] = counts.scores()
+    if rows := labelled("conflict_reasons"):
+        metrics["conflict_reasons"] = {
+            reason: _flag(rows, partial(_has_reason, reason)) for reason in REASONS
+        }
+    if rows := labelled("entities"):
+        metrics["entities"] = {
+            kind: _sets(rows, partial(_normals_of, kind)) for kind in ENTITY_TYPES
+        }
+    if rows := labelled("entities_text"):
+        # Sources that name what the text says, not a normal form (factRuEval-2016).
+        metrics["entities_text"] = {
+            kind: _sets(rows, partial(_texts_of, kind)) for kind in ENTITY_TYPES
+        }
+    for name in ("addresses", "officials"):
+        if rows := labelled(name):
+            metrics[name] = _sets(rows, partial(_values_of, name))
+    return metrics
+
+
+Pairs = Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]
+
+
+def _flag(rows: Pairs, test: Callable[[Mapping[str, Any]], bool]) -> dict[str, float]:
+    counts = Counts()
+    for labels, nlp in rows:
+        counts.add({0} if test(labels) else set(), {0} if test(nlp) else set())
+    return counts.scores()
+
+
+def _sets(rows: Pairs, values: Callable[[Mapping[str, Any]], set[str]]) -> dict[str, float]:
+    counts = Counts()
+    for labels, nlp in rows:
+        counts.add(values(labels), values(nlp))
+    return counts.scores()
+
+
+def _classes(rows: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    counts: dict[str, Counts] = {}
+    for gold, guess in rows:
+        for name in {gold, guess}:
+            counts.setdefault(name, Counts()).add(
+                {0} if gold == name else set(), {0} if guess == name else set()
             )
-        sentiment_hits += labels["sentiment"] == nlp["sentiment"]
-        for name in BINARY:
-            if labels.get(name) is None:
-                continue
-            binary[name].add({0} if labels[name] else set(), {0} if nlp.get(name) else set())
-        for name in REASONS:
-            reasons[name].add(
-                {0} if name in labels.get("conflict_reasons", []) else set(),
-                {0} if name in nlp.get("conflict_reasons", []) else set(),
-            )
-        for name in ENTITY_TYPES:
-            entities[name].add(_normals(labels["entities"], name), _normals(nlp["entities"], name))
-        addresses.add(_set(labels["addresses"]), _set(nlp["addresses"]))
-        officials.add(_set(labels["officials"]), _set(nlp["officials"]))
-    total = len(gold)
-    per_category = {name: counts.scores() for name, counts in sorted(categories.items())}
+    per_category = {name: one.scores() for name, one in sorted(counts.items())}
+    hits = sum(gold == guess for gold, guess in rows)
     return {
-        "messages": total,
-        "category": {
-            "macro_f1": round(_macro(per_category), 4),
-            "accuracy": round(category_hits / total, 4) if total else 0.0,
-            "per_category": per_category,
-        },
-        "sentiment": {"accuracy": round(sentiment_hits / total, 4) if total else 0.0},
-        **{name: counts.scores() for name, counts in binary.items()},
-        "conflict_reasons": {name: counts.scores() for name, counts in reasons.items()},
-        "entities": {name: counts.scores() for name, counts in entities.items()},
-        "addresses": addresses.scores(),
-        "officials": officials.scores(),
+        "macro_f1": round(_macro(per_category), 4),
+        "accuracy": round(hits / len(rows), 4),
+        "per_category": per_category,
     }
 
 
@@ -102,3 +135,24 @@ def _normals(entities: Iterable[Mapping[str, str]], kind: str) -> set[str]:
 
 def _set(values: Iterable[str]) -> set[str]:
     return {_key(value) for value in values}
+
+
+def _has_reason(reason: str, one: Mapping[str, Any]) -> bool:
+    return reason in one.get("conflict_reasons", [])
+
+
+def _normals_of(kind: str, one: Mapping[str, Any]) -> set[str]:
+    return _normals(one.get("entities", []), kind)
+
+
+def _texts_of(kind: str, one: Mapping[str, Any]) -> set[str]:
+    """Sources that name what the text says, not a normal form (factRuEval-2016)."""
+    return _texts(one.get("entities_text", one.get("entities", [])), kind)
+
+
+def _values_of(name: str, one: Mapping[str, Any]) -> set[str]:
+    return _set(one.get(name, []))
+
+
+def _texts(entities: Iterable[Mapping[str, str]], kind: str) -> set[str]:
+    return {_key(entity["text"]) for entity in entities if entity.get("type") == kind}

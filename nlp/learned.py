@@ -1,17 +1,11 @@
-"""Linear heads over navec sentence vectors plus the rule signals (scripts/train_nlp_models.py).
-
-A message becomes the mean and the max of the navec vectors of its content lemmas, joined with
-what the lexicon rules already found (category scores, polarity, toxicity, conflict reasons,
-intents). Small softmax heads read that vector; each head is on only where cross-validation
-showed it generalises better than the rules alone (the `enabled` flags in the weights file).
-"""
+"""Dense inputs of the learned heads (nlp/textmodel.py): navec sentence vectors and the rules'
+signals (category scores, polarity, toxicity, conflict reasons, intents) as numbers."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,12 +14,9 @@ import numpy.typing as npt
 from nlp.analysis import Analysis
 from nlp.conflict import REASONS
 
-DEFAULT_PATH = Path(__file__).parent / "models" / "heads.npz"
 CONTENT = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 KINDS = ("post", "comment", "appeal", "reply")
 SENTIMENTS = ("negative", "neutral", "positive")
-HEADS = ("category", "sentiment", "conflict", "formal_reply", "is_complaint", "rude_reply")
-BOOLS = ("false", "true")
 # Lexicons besides the rubrics whose terms the soft matching stretches to near words.
 SOFT = (
     "positive",
@@ -180,75 +171,3 @@ class Embedder:
             result[rows, 2 * dim + self._present] = best
             result[rows, 2 * dim + lexicons + self._present] = mean
         return result
-
-
-@dataclass(frozen=True)
-class Head:
-    """`margin`: the probability from which the head's label overrules the rules."""
-
-    classes: tuple[str, ...]
-    weights: npt.NDArray[np.float32]
-    bias: npt.NDArray[np.float32]
-    margin: float = 0.0
-
-    def probabilities(self, features: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        logits = features @ self.weights + self.bias
-        logits -= logits.max(axis=-1, keepdims=True)
-        exps = np.exp(logits)
-        result: npt.NDArray[np.float32] = exps / exps.sum(axis=-1, keepdims=True)
-        return result
-
-
-@dataclass(frozen=True)
-class Heads:
-    """Standardisation, the heads and which of them the tagger uses."""
-
-    categories: tuple[str, ...]
-    mean: npt.NDArray[np.float32]
-    scale: npt.NDArray[np.float32]
-    heads: Mapping[str, Head]
-    enabled: frozenset[str]
-    category_weight: float
-    lexicons: tuple[str, ...] = ()
-
-    @classmethod
-    def load(cls, path: Path = DEFAULT_PATH) -> Heads:
-        with np.load(path, allow_pickle=False) as data:
-            heads = {
-                name: Head(
-                    tuple(str(value) for value in data[f"{name}_classes"]),
-                    data[f"{name}_weights"].astype(np.float32),
-                    data[f"{name}_bias"].astype(np.float32),
-                    float(data[f"{name}_margin"]),
-                )
-                for name in HEADS
-                if f"{name}_weights" in data
-            }
-            return cls(
-                categories=tuple(str(value) for value in data["categories"]),
-                mean=data["mean"].astype(np.float32),
-                scale=data["scale"].astype(np.float32),
-                heads=heads,
-                enabled=frozenset(str(value) for value in data["enabled"]),
-                category_weight=float(data["category_weight"]),
-                lexicons=tuple(str(value) for value in data["lexicons"]),
-            )
-
-    def probabilities(
-        self, embeddings: Vector, signals: Sequence[Signals]
-    ) -> dict[str, npt.NDArray[np.float32]]:
-        """Class probabilities of every enabled head, one row per message, in one product each."""
-        rows = [signal_vector(one, self.categories) for one in signals]
-        joined = np.concatenate([embeddings, np.asarray(rows, dtype=np.float32)], axis=1)
-        features = (joined - self.mean) / self.scale
-        return {
-            name: head.probabilities(features)
-            for name, head in self.heads.items()
-            if name in self.enabled
-        }
-
-    def label(self, name: str, probs: npt.NDArray[np.float32]) -> str | None:
-        """The head's label when it is sure enough (its margin), else None."""
-        head = self.heads[name]
-        best = int(np.argmax(probs))
-        return head.classes[best] if probs[best] >= head.margin else None

@@ -100,7 +100,7 @@ def test_tagging_from_the_wheel_uses_the_trained_heads(venv: Path) -> None:
     records = [json.loads(line) for line in (ROOT / "data/eval/dev.jsonl").open(encoding="utf-8")]
     items = [TextItem(text=r["text"], kind=r.get("kind", "post")) for r in records]
     with_heads = [t.to_dict() for t in Tagger().tag_many(items)]
-    rules_only = [t.to_dict() for t in Tagger(heads=False).tag_many(items)]
+    rules_only = [t.to_dict() for t in Tagger(model=False).tag_many(items)]
     differ = [i for i, (a, b) in enumerate(zip(with_heads, rules_only, strict=True)) if a != b]
     assert len(differ) >= 5, "the heads change too few dev messages to tell them apart"
     lines = [{"id": records[i]["id"], "kind": items[i].kind, "text": items[i].text} for i in differ]

@@ -63,7 +63,8 @@ def install(ctx: Context) -> None:
     async def tag(stream: Any) -> None:
         if not tagger:
             # Models load once per worker, off the event loop.
-            tagger.append(await asyncio.to_thread(Tagger))
+            limit = settings.tag_max_chars
+            tagger.append(await asyncio.to_thread(lambda: Tagger(max_chars=limit)))
         async for events in stream.take_events(
             settings.tag_batch_size, within=settings.tag_batch_timeout
         ):

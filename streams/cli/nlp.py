@@ -14,7 +14,7 @@ bench_app = typer.Typer(help="Замеры производительности.
 DEFAULT_BENCH_FILE = Path("data/eval/dev.jsonl")
 
 
-def _tagger(config_dir: Path | None) -> Any:
+def tagger_from(config_dir: Path | None) -> Any:
     from nlp.config import ConfigError, load_config
     from nlp.tagger import Tagger
 
@@ -41,77 +41,11 @@ def tag(
     """Размечает JSONL-сообщения со stdin и пишет их с полем nlp в stdout, строка в строку."""
     from nlp.jsonl import tag_lines
 
-    tagger = _tagger(config)
+    tagger = tagger_from(config)
+    out = sys.stdout.buffer
     for line in tag_lines(sys.stdin.buffer, tagger, batch_size=batch_size):
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
-
-
-def _read_labelled(path: Path) -> list[dict[str, Any]]:
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as error:
-            typer.echo(f"{path}:{number}: строка не является JSON: {error}", err=True)
-            raise typer.Exit(2) from error
-        if not isinstance(record, dict) or "labels" not in record or "text" not in record:
-            typer.echo(f"{path}:{number}: нет полей text и labels", err=True)
-            raise typer.Exit(2)
-        records.append(record)
-    return records
-
-
-def _print_metrics(metrics: dict[str, Any]) -> None:
-    def row(name: str, scores: dict[str, Any]) -> None:
-        typer.echo(
-            f"  {name:<22} P={scores['precision']:.3f}  R={scores['recall']:.3f}  "
-            f"F1={scores['f1']:.3f}  (эталонных: {scores['support']})"
-        )
-
-    typer.echo(f"Сообщений: {metrics['messages']}")
-    category = metrics["category"]
-    typer.echo(
-        f"Категория: macro-F1={category['macro_f1']:.3f}  точность={category['accuracy']:.3f}"
-    )
-    for name, scores in category["per_category"].items():
-        row(name, scores)
-    typer.echo(f"Тональность: точность={metrics['sentiment']['accuracy']:.3f}")
-    typer.echo("Признаки:")
-    for name in ("toxic", "conflict", "is_complaint", "is_question", "formal_reply", "rude_reply"):
-        row(name, metrics[name])
-    typer.echo("Причины конфликта:")
-    for name, scores in metrics["conflict_reasons"].items():
-        row(name, scores)
-    typer.echo("Сущности (по нормальной форме):")
-    for name, scores in metrics["entities"].items():
-        row(name, scores)
-    row("addresses", metrics["addresses"])
-    row("officials", metrics["officials"])
-
-
-def evaluate_command(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Размеченный JSONL")],
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Один JSON-объект со всеми метриками")
-    ] = False,
-    config: ConfigOption = None,
-) -> None:
-    """Сравнивает разметку тэггера с эталоном: P/R/F1 по полям, macro-F1 категории."""
-    from nlp.evaluate import evaluate
-    from nlp.tagger import TextItem
-
-    records = _read_labelled(file)
-    tagger = _tagger(config)
-    items = [TextItem(str(r["text"]), str(r.get("kind") or "post")) for r in records]
-    predicted = [tagging.to_dict() for tagging in tagger.tag_many(items)]
-    metrics = evaluate([record["labels"] for record in records], predicted)
-    if as_json:
-        typer.echo(json.dumps(metrics, ensure_ascii=False))
-    else:
-        _print_metrics(metrics)
+        out.write(line.encode("utf-8") + b"\n")
+        out.flush()
 
 
 @bench_app.command("nlp")
@@ -123,7 +57,7 @@ def bench_nlp(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Скорость тэггера проекта против наивного конвейера natasha (документ за документом)."""
-    from nlp.bench import bench
+    from nlp.bench import bench, default_blas_threads
     from nlp.samples import SAMPLES
     from nlp.tagger import TextItem
 
@@ -146,19 +80,78 @@ def bench_nlp(
                     "naive_rate": round(result.naive_rate, 1),
                     "ratio": round(result.ratio, 2),
                     "peak_rss_mib": round(result.peak_rss_mib, 1),
+                    "tagger_peak_rss_mib": round(result.tagger_peak_rss_mib, 1),
+                    "naive_threads": result.naive_threads,
+                    "tagger_threads": result.tagger_threads,
+                    "blas_default_threads": default_blas_threads(),
                 }
             )
         )
         return
-    typer.echo(f"Сообщений: {result.messages}")
-    typer.echo(f"Тэггер проекта (пакетами по {batch_size}): {result.tagger_rate:.1f} сообщ./с")
-    typer.echo(f"Наивный конвейер natasha: {result.naive_rate:.1f} сообщ./с")
+    typer.echo(f"Сообщений: {result.messages}, повторов: {rounds} (берётся лучший)")
+    typer.echo(f"Тэггер проекта: {result.tagger_rate:.1f} сообщ./с — {result.tagger_threads}")
+    typer.echo(
+        f"Наивный конвейер natasha: {result.naive_rate:.1f} сообщ./с — {result.naive_threads}"
+    )
+    typer.echo(f"(BLAS без ограничения взял бы потоков: {default_blas_threads()})")
     typer.echo(f"Отношение: {result.ratio:.2f}×")
-    typer.echo(f"Пиковая память (RSS): {result.peak_rss_mib:.0f} МиБ")
+    typer.echo(
+        f"Пиковая память (RSS): тэггер {result.tagger_peak_rss_mib:.0f} МиБ, "
+        f"вместе с конвейером natasha {result.peak_rss_mib:.0f} МиБ"
+    )
+
+
+FACTRUEVAL = Path("../shared/datasets/ner-factrueval2016")
+
+
+def _real_megabyte(folder: Path) -> str:
+    """About 1 MB of real news text: factRuEval documents joined, in file-name order."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*/*.txt"))]
+    if not texts:
+        typer.echo(f"Нет текстов factRuEval в {folder}", err=True)
+        raise typer.Exit(2)
+    joined = "\n\n".join(texts)
+    while len(joined.encode("utf-8")) < 1_000_000:
+        joined += "\n\n" + joined
+    return joined.encode("utf-8")[:1_000_000].decode("utf-8", errors="ignore")
+
+
+@bench_app.command("long")
+def bench_long(
+    factrueval: Annotated[
+        Path, typer.Option("--factrueval", help="Каталог factRuEval-2016 (тексты *.txt)")
+    ] = FACTRUEVAL,
+    max_chars: Annotated[
+        int | None, typer.Option("--max-chars", help="Сколько символов читать (0 — всё)")
+    ] = None,
+) -> None:
+    """Время и память разметки длинных текстов: «дом 5 » × 40 000 и 1 МБ реального текста."""
+    from nlp.bench import long_text, peak_rss_mib
+    from nlp.config import load_config
+    from nlp.tagger import Tagger, TextItem
+
+    tagger = Tagger(load_config(), max_chars=max_chars)
+    tagger.tag(TextItem("Прогрев: на Кирова яма, свет не горит."))
+    limit = f"{tagger.max_chars} символов" if tagger.max_chars else "нет"
+    typer.echo(f"Предел текста: {limit}")
+    typer.echo(f"Память после загрузки моделей (пик RSS): {peak_rss_mib():.0f} МиБ")
+    cases = [
+        ("«дом 5 » × 40 000", "дом 5 " * 40_000),
+        ("1 МБ factRuEval", _real_megabyte(factrueval)),
+    ]
+    for name, text in cases:
+        result = long_text(tagger, name, text)
+        flag = ", обрезан" if result.truncated else ""
+        typer.echo(
+            f"{result.name}: {result.chars} символов{flag}, {result.seconds:.2f} с, "
+            f"пик RSS {result.rss_before_mib:.0f} → {result.rss_after_mib:.0f} МиБ"
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Adds the NLP commands to the main app."""
+    from streams.cli.evaluation import evaluate_command
+
     app.command("tag")(tag)
     app.command("eval")(evaluate_command)
     app.add_typer(bench_app, name="bench")

@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         from alerts.errors import ConfigError
         from nlp.config import ConfigError as NlpConfigError
         from nlp.config import load_config as load_nlp
-        from nlp.learned import DEFAULT_PATH as HEADS_PATH
+        from nlp.textmodel import default_path
 
         settings = Settings()
         try:
@@ -56,11 +56,12 @@ def register(app: typer.Typer) -> None:
         except (ConfigError, NlpConfigError) as exc:
             typer.echo(f"Ошибка в конфигурации:\n{exc}", err=True)
             raise typer.Exit(2) from exc
-        if not HEADS_PATH.is_file():
-            typer.echo(f"Нет файла весов моделей разметки: {HEADS_PATH}", err=True)
+        heads = default_path()
+        if not heads.is_file():
+            typer.echo(f"Нет файла весов моделей разметки: {heads}", err=True)
             raise typer.Exit(2)
         files = ", ".join(str(p) for p in settings.alerts.config_files)
         typer.echo(f"Оповещения: {len(alerts.rules)} правил, файлы {files}")
         typer.echo(f"Словари разметки: {len(lexicons.categories)} категорий")
-        typer.echo(f"Веса моделей разметки: {HEADS_PATH}")
+        typer.echo(f"Веса моделей разметки: {heads}")
         typer.echo("Конфигурация в порядке.")

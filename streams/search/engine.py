@@ -9,7 +9,6 @@ from typing import Any
 
 from streams.search.template import index_template
 
-
 # Fields a deletion does not overwrite when the message was indexed before.
 DELETION_KEEPS = frozenset({"text", "nlp", "truncated", "text_bytes"})
 

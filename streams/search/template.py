@@ -79,6 +79,8 @@ MAPPINGS: dict[str, Any] = {
                 "is_question": BOOLEAN,
                 "formal_reply": BOOLEAN,
                 "rude_reply": BOOLEAN,
+                "markup": BOOLEAN,
+                "truncated": BOOLEAN,
                 "addresses": KEYWORD,
                 "officials": KEYWORD,
                 "entities": {

@@ -73,3 +73,51 @@ def test_category_score_is_a_share(tag) -> None:
     nlp = tag("На Первомайской асфальт провалился, огромная яма посреди дороги")
     assert 0.0 < nlp["category_score"] <= 1.0
     assert tag("Ну и дела, кто бы мог подумать")["category_score"] == 0.0
+
+
+def _covered_pairs(hits):
+    """The quadratic definition the sweep replaced."""
+    spans = {(hit.start, hit.stop, hit.term.label) for hit in hits}
+    return {
+        (hit.start, hit.stop, hit.term.text)
+        for hit in hits
+        if any(
+            start <= hit.start
+            and hit.stop <= stop
+            and stop - start > hit.stop - hit.start
+            and label != hit.term.label
+            for start, stop, label in spans
+        )
+    }
+
+
+def test_sweep_covers_what_the_pairs_did(tagger) -> None:
+    from nlp.category import _covered, lexicon_name
+    from nlp.lexicon import words_of
+
+    texts = [text for text, _ in CASES] + [
+        "Пропал свет во дворе, фонари не горят, а на дороге яма, ремонт дороги не сделан",
+        "Отключили горячую воду в школе и детском саду, вывоз мусора сорван, свалка у реки",
+    ]
+    names = [lexicon_name(category) for category in tagger.categoriser.categories]
+    for analysis in tagger.pipeline.analyse_many(texts):
+        scan = tagger.scanner.scan(words_of(analysis))
+        hits = [hit for name in names for hit in scan.hits(name)]
+        assert _covered(hits) == _covered_pairs(hits), analysis.text
+
+
+def test_sweep_agrees_on_random_overlaps() -> None:
+    import random
+
+    from nlp.category import _covered
+    from nlp.lexicon import Hit, Term
+
+    rng = random.Random(7)
+    for _ in range(300):
+        hits = []
+        for number in range(rng.randint(0, 12)):
+            start = rng.randint(0, 8)
+            label = rng.choice("abc")
+            term = Term(f"t{number}", (frozenset({"x"}),), 1.0, label)
+            hits.append(Hit(term, start, start + rng.randint(1, 4)))
+        assert _covered(hits) == _covered_pairs(hits)

@@ -3,22 +3,27 @@
 import numpy as np
 import pytest
 
-from nlp.learned import DEFAULT_PATH, HEADS, Heads
+from nlp.hashing import DIM
 from nlp.tagger import TextItem
+from nlp.textmodel import ModelError, TextModel
 
 
-def test_shipped_heads_load_small_and_consistent() -> None:
-    heads = Heads.load()
-    assert DEFAULT_PATH.stat().st_size < 300_000
-    assert heads.enabled <= set(HEADS) and heads.enabled
-    width = heads.mean.shape[0]
-    for head in heads.heads.values():
-        assert head.weights.shape == (width, len(head.classes))
-        assert head.bias.shape == (len(head.classes),)
+def test_shipped_model_loads_and_is_consistent() -> None:
+    model = TextModel.load()
+    width = model.mean.shape[0]
+    assert model.dense.shape[0] == width and model.sparse.shape[0] == DIM
+    assert model.sparse.shape[1] == model.dense.shape[1] == model.bias.shape[0]
+    assert set(model.heads) == {"toxic", "sentiment", "category", "is_complaint", "conflict"}
+    assert model.meta["sources"]["ruparadetox"]["licence"].startswith("openrail")
+
+
+def test_missing_weights_are_an_error(tmp_path) -> None:
+    with pytest.raises(ModelError, match="нет файла весов"):
+        TextModel.load(tmp_path / "text.npz")
 
 
 def test_tagger_reuses_natashas_vectors(tagger) -> None:
-    assert tagger.heads is not None
+    assert tagger.model is not None
     assert tagger.embedder._codes is tagger.pipeline.navec.pq.codes
 
 
@@ -45,30 +50,20 @@ def test_empty_text_has_a_zero_vector(tagger) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "field", "rules", "learned"),
+    ("text", "field", "learned"),
     [
-        ("Снегом замело весь двор, машину не выгнать", "sentiment", "neutral", "negative"),
-        ("Какой ужас творится на дорогах после дождя", "sentiment", "neutral", "negative"),
-        (
-            "Фермеры жалуются, что закупочные цены на молоко упали вдвое",
-            "category",
-            "economy",
-            "agriculture",
-        ),
+        ("Снегом замело весь двор, машину не выгнать", "sentiment", "negative"),
+        ("Какой ужас творится на дорогах после дождя", "sentiment", "negative"),
+        ("Фермеры жалуются, что закупочные цены на молоко упали вдвое", "category", "agriculture"),
     ],
 )
-def test_heads_change_rule_predictions(
-    tagger, text: str, field: str, rules: str, learned: str
-) -> None:
-    item = TextItem(text, "comment")
-    [(ruled, _, _)] = tagger.head_inputs([item])
-    assert getattr(ruled, field) == rules
-    assert getattr(tagger.tag(item), field) == learned
+def test_model_reads_what_the_lexicons_miss(tagger, text: str, field: str, learned: str) -> None:
+    assert getattr(tagger.tag(TextItem(text, "comment")), field) == learned
 
 
 def test_replies_keep_the_rules_sentiment(tagger) -> None:
     item = TextItem("Какой ужас творится на дорогах после дождя", "reply")
-    [(ruled, _, _)] = tagger.head_inputs([item])
+    [(ruled, _, _, _)] = tagger.head_inputs([item])
     assert tagger.tag(item).sentiment == ruled.sentiment == "neutral"
 
 

@@ -1,0 +1,1 @@
+"""Pieces of scripts/train_nlp_models.py: the corpus, the feature table, the fit, the file."""

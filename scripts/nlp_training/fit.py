@@ -1,0 +1,284 @@
+"""Fits the heads: logistic regression over sparse hashed rows plus dense columns, full-batch Adam.
+
+Sigmoid heads get one threshold per column, the one with the best F1 on the held-out fifth of a
+first fit (nlp/corpora.py `held_out`); the shipped weights come from a second fit on every row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nlp.hashing import DIM
+from nlp.textmodel import CLIP
+from scripts.nlp_training.corpus import LICENCES
+from scripts.nlp_training.table import Matrix, Table
+
+STEPS = 250
+RATE = 0.05
+# (field, kind, l2 on the mean loss: sparse n-grams, dense columns, gain of the n-gram values).
+# Tried on the held-out fifth: category 0.867 → 0.916 (project rows) with the n-grams scaled up
+# and the dense columns held back, where it had leant on navec alone and was overconfident; the
+# same setting cost conflict 0.864 → 0.788, whose evidence is the rules' signals. Class balancing
+# and a stronger l2 on sentiment changed it by < 0.01.
+HEADS = (
+    ("toxic", "sigmoid", (3e-5, 3e-5, 1.0)),
+    ("sentiment", "softmax", (3e-5, 3e-5, 1.0)),
+    ("category", "softmax", (1e-4, 3e-3, 10.0)),
+    ("is_complaint", "sigmoid", (1e-4, 3e-5, 1.0)),
+    ("conflict", "sigmoid", (1e-4, 3e-5, 1.0)),
+)
+THRESHOLDS = np.round(np.arange(0.35, 0.81, 0.05), 2)
+Index = npt.NDArray[np.int64]
+
+
+def _setting(spec: tuple[float, float, float]) -> tuple[tuple[float, float], float, int, float]:
+    """(l2 pair, balance, steps, gain) for `fit_head` from a HEADS entry."""
+    return (spec[0], spec[1]), 0.0, STEPS, spec[2]
+
+
+@dataclass
+class Fitted:
+    sparse: Matrix
+    dense: Matrix
+    bias: Matrix
+
+
+def _subset(table: Table, picked: Index) -> tuple[Index, Matrix, Index]:
+    """The sparse entries of the picked rows: bucket, value, and the row (0..len(picked)-1)."""
+    starts, stops = table.rows.starts[picked], table.rows.starts[picked + 1]
+    lengths = stops - starts
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    entries = np.arange(int(lengths.sum())) + offsets
+    rows = np.repeat(np.arange(len(picked)), lengths)
+    return (
+        table.rows.indices[entries],
+        table.rows.values[entries].astype(np.float64),
+        rows.astype(np.int64),
+    )
+
+
+def _logits(fitted: Fitted, buckets: Index, values: Matrix, rows: Index, z: Matrix) -> Matrix:
+    count = len(z)
+    sparse = np.stack(
+        [
+            np.bincount(rows, weights=fitted.sparse[buckets, k] * values, minlength=count)
+            for k in range(fitted.sparse.shape[1])
+        ],
+        axis=1,
+    )
+    result: Matrix = sparse + z @ fitted.dense + fitted.bias
+    return result
+
+
+def _probabilities(kind: str, logits: Matrix) -> Matrix:
+    if kind == "softmax":
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        result: Matrix = shifted / shifted.sum(axis=1, keepdims=True)
+        return result
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def fit_head(
+    table: Table,
+    z: Matrix,
+    picked: Index,
+    y: Matrix,
+    kind: str,
+    l2: tuple[float, float],
+    balance: float = 0.0,
+    steps: int = STEPS,
+    gain: float = 1.0,
+) -> Fitted:
+    """Mean cross-entropy plus l2/2·|W|², zero start, fixed steps: the same data give the same
+    weights. Buckets no picked row has keep weight 0, so the fit runs on the used ones only.
+    `l2`: for the sparse n-grams and for the dense columns; `balance`: 0 weighs every row alike,
+    1 gives every class the same total weight (softmax heads). `gain` scales the n-gram values
+    while fitting (Adam moves every weight alike, so tiny values would leave the n-grams unused)
+    and is folded into the weights afterwards."""
+    buckets, values, rows = _subset(table, picked)
+    values = values * gain
+    counts = y.sum(axis=0)
+    weight = (len(y) / (len(counts) * np.maximum(counts, 1.0))) ** balance
+    row_weight = (y @ weight if kind == "softmax" else np.ones(len(y)))[:, None]
+    row_weight /= row_weight.sum()
+    used, compact = np.unique(buckets, return_inverse=True)
+    zz = z[picked]
+    classes = y.shape[1]
+    fitted = Fitted(
+        np.zeros((len(used), classes)), np.zeros((zz.shape[1], classes)), np.zeros(classes)
+    )
+    params = (fitted.sparse, fitted.dense, fitted.bias)
+    moments = [(np.zeros_like(param), np.zeros_like(param)) for param in params]
+    for step in range(1, steps + 1):
+        error = (_probabilities(kind, _logits(fitted, compact, values, rows, zz)) - y) * row_weight
+        sparse_grad = np.stack(
+            [
+                np.bincount(compact, weights=values * error[rows, k], minlength=len(used))
+                for k in range(classes)
+            ],
+            axis=1,
+        )
+        grads = (
+            sparse_grad + l2[0] * fitted.sparse,
+            zz.T @ error + l2[1] * fitted.dense,
+            error.sum(axis=0),
+        )
+        for param, grad, (first, second) in zip(params, grads, moments, strict=True):
+            first *= 0.9
+            first += 0.1 * grad
+            second *= 0.999
+            second += 0.001 * grad * grad
+            param -= RATE * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
+    full = np.zeros((DIM, classes))
+    full[used] = fitted.sparse * gain
+    return Fitted(full, fitted.dense, fitted.bias)
+
+
+def quantised(fitted: Fitted) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    scale = np.maximum(np.abs(fitted.sparse).max(axis=0), 1e-12) / 127.0
+    codes = np.clip(np.rint(fitted.sparse / scale), -127, 127).astype(np.int8)
+    return codes, scale.astype(np.float32)
+
+
+def _dequantised(fitted: Fitted) -> Fitted:
+    codes, scale = quantised(fitted)
+    return Fitted(codes.astype(np.float64) * scale, fitted.dense, fitted.bias)
+
+
+def _f1(gold: npt.NDArray[np.bool_], guess: npt.NDArray[np.bool_]) -> float:
+    tp = int((gold & guess).sum())
+    denominator = int(gold.sum()) + int(guess.sum())
+    return 2 * tp / denominator if denominator else 1.0
+
+
+def _standardised(table: Table) -> tuple[Matrix, Matrix, Matrix]:
+    mean = table.dense.mean(axis=0).astype(np.float32).astype(np.float64)
+    scale = table.dense.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    scale = scale.astype(np.float32).astype(np.float64)
+    return np.clip((table.dense - mean) / scale, -CLIP, CLIP), mean, scale
+
+
+def _predict(table: Table, z: Matrix, fitted: Fitted, picked: Index, kind: str) -> Matrix:
+    buckets, values, rows = _subset(table, picked)
+    return _probabilities(kind, _logits(fitted, buckets, values, rows, z[picked]))
+
+
+def _thresholds(probs: Matrix, y: Matrix) -> list[float]:
+    best = []
+    for k in range(y.shape[1]):
+        gold = y[:, k] > 0.5
+        scores = [_f1(gold, probs[:, k] >= threshold) for threshold in THRESHOLDS]
+        best.append(float(THRESHOLDS[int(np.argmax(scores))]))
+    return best
+
+
+def _validate(
+    table: Table, z: Matrix, every: bool = True
+) -> tuple[dict[str, list[float]], dict[str, dict[str, Any]]]:
+    """First fit on the rows outside the held-out fifth: thresholds, and the report per source
+    (`every`: the softmax heads too, which need no threshold)."""
+    thresholds: dict[str, list[float]] = {}
+    scores: dict[str, dict[str, Any]] = {}
+    for field, kind, l2 in HEADS:
+        if kind == "softmax" and not every:
+            continue
+        picked, y = table.target(field)
+        train, test = ~table.held_out[picked], table.held_out[picked]
+        fitted = _dequantised(fit_head(table, z, picked[train], y[train], kind, *_setting(l2)))
+        probs = _predict(table, z, fitted, picked[test], kind)
+        gold = y[test]
+        if kind == "sigmoid":
+            thresholds[field] = _thresholds(probs, gold)
+            guess = probs >= np.asarray(thresholds[field])
+        else:
+            guess = np.eye(y.shape[1])[np.argmax(probs, axis=1)] > 0.5
+        sources = np.asarray(table.sources)[picked[test]]
+        scores[field] = {
+            source: _scores(field, kind, gold[sources == source] > 0.5, guess[sources == source])
+            for source in sorted(set(sources.tolist()))
+        }
+        print(f"{field}: held-out {scores[field]}", flush=True)
+    return thresholds, scores
+
+
+def _scores(
+    field: str, kind: str, gold: npt.NDArray[np.bool_], guess: npt.NDArray[np.bool_]
+) -> dict[str, float]:
+    result = {"n": float(len(gold))}
+    if kind == "softmax":
+        result["accuracy"] = round(float((gold.argmax(axis=1) == guess.argmax(axis=1)).mean()), 4)
+        f1s = [_f1(gold[:, k], guess[:, k]) for k in range(gold.shape[1]) if gold[:, k].any()]
+        result["macro_f1"] = round(float(np.mean(f1s)), 4) if f1s else 0.0
+        if field == "sentiment":
+            result["f1_pn"] = round(
+                (_f1(gold[:, 0], guess[:, 0]) + _f1(gold[:, 2], guess[:, 2])) / 2, 4
+            )
+    else:
+        result["f1"] = round(_f1(gold.any(axis=1), guess.any(axis=1)), 4)
+    return result
+
+
+def report(table: Table) -> None:
+    z, _, _ = _standardised(table)
+    _validate(table, z)
+
+
+def fit_model(table: Table) -> dict[str, Any]:
+    """The arrays of nlp/models/text.npz."""
+    z, mean, scale = _standardised(table)
+    thresholds, scores = _validate(table, z, every=False)
+    sparse, dense, bias, heads = [], [], [], []
+    start = 0
+    for field, kind, l2 in HEADS:
+        picked, y = table.target(field)
+        fitted = fit_head(table, z, picked, y, kind, *_setting(l2))
+        sparse.append(fitted.sparse)
+        dense.append(fitted.dense)
+        bias.append(fitted.bias)
+        classes = table.classes(field)
+        heads.append(
+            {
+                "name": field,
+                "kind": kind,
+                "classes": list(classes),
+                "start": start,
+                "stop": start + len(classes),
+                "thresholds": thresholds.get(field, []),
+            }
+        )
+        start += len(classes)
+        print(f"fitted {field} on {len(picked)} rows", flush=True)
+    joined = Fitted(
+        np.concatenate(sparse, axis=1), np.concatenate(dense, axis=1), np.concatenate(bias)
+    )
+    codes, code_scale = quantised(joined)
+    meta = {
+        "trained_by": "scripts/train_nlp_models.py",
+        "sources": {
+            name: {"licence": LICENCES[name.split("-")[0]], "rows": count}
+            for name, count in sorted(Counter(table.sources).items())
+        },
+        "steps": STEPS,
+        "rate": RATE,
+        "held_out_scores": scores,
+    }
+    return {
+        "sparse_q": codes,
+        "sparse_scale": code_scale,
+        "dense": joined.dense.astype(np.float32),
+        "bias": joined.bias.astype(np.float32),
+        "mean": mean.astype(np.float32),
+        "scale": scale.astype(np.float32),
+        "heads": np.asarray(json.dumps(heads, ensure_ascii=False)),
+        "categories": np.asarray(table.categories),
+        "lexicons": np.asarray(table.lexicons),
+        "embedding_columns": table.embedding_columns,
+        "meta": np.asarray(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
+    }

@@ -1,0 +1,53 @@
+"""Spellings that hide a word from a filter read as the word; ordinary text stays as it is."""
+
+import numpy as np
+import pytest
+
+from nlp.hashing import DIM, features
+from nlp.spelling import normalise
+
+RESPELT = [
+    ("Ты xyйло", "ты хуйло"),
+    ("б.л.я, опять", "бля, опять"),
+    ("с у к а", "сука"),
+    ("бл.ядь", "блядь"),
+    ("п@дла", "падла"),
+    ("3аебали уже", "заебали уже"),
+    ("Тупой б0т", "тупой бот"),
+    ("ПИЗ-ДЕЦ", "пиздец"),
+    ("х.у.й", "хуй"),
+    ("е6aть", "ебать"),
+    ("х#й", "х*й"),
+    ("ужжжжас", "ужжас"),
+]
+KEPT = [
+    "а я у него спросил",
+    "дом 15, кв 3",
+    "мтс молодцы",
+    "ok, спасибо",
+    "автобус 2 в 7:10",
+]
+
+
+@pytest.mark.parametrize(("text", "plain"), RESPELT)
+def test_tricks_are_undone(text: str, plain: str) -> None:
+    assert normalise(text) == plain
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_ordinary_text_is_kept(text: str) -> None:
+    assert normalise(text) == text
+
+
+def test_features_are_stable_and_normalised() -> None:
+    rows = features(["Ты xyйло", "ты хуйло", ""], [["ты", "хуйло"], ["ты", "хуйло"], []])
+    assert len(rows) == 3
+    first = rows.indices[rows.starts[0] : rows.starts[1]]
+    second = rows.indices[rows.starts[1] : rows.starts[2]]
+    assert np.array_equal(first, second)
+    assert rows.indices.max() < DIM
+    values = rows.values[rows.starts[0] : rows.starts[1]]
+    # Bucket 0 (always there, weight 0), then the char and the word group, each of unit length.
+    assert values[0] == 0.0
+    assert np.isclose(float((values[1:] ** 2).sum()), 2.0, atol=1e-4)
+    assert rows.starts[3] - rows.starts[2] == 1
