@@ -46,6 +46,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             deadletter=topic(names.deadletter),
             responses=topic(names.responses),
             alerts=topic(names.alerts),
+            status=topic(names.status),
         ),
         metrics=Metrics(registry or CollectorRegistry()),
     )
@@ -56,14 +57,17 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     department_for = None
     departments: list[str] = []
     if settings.alerts.enabled:
-        from streams.alerting import api, core, feeds, runtime
+        from streams.alerting import api, core, feeds, runtime, status
 
-        rt = runtime.build(app, names.control, settings.alerts)
+        rt = runtime.build(
+            app, names.control, settings.kafka.partitions, settings.alerts, settings.worker.data_dir
+        )
         department_for = rt.engine.department_for
         departments = [d.id for d in rt.config.roster.departments]
         feeds.install(ctx, rt)
         core.install(ctx, rt)
         api.install(ctx, rt)
+        status.install(ctx)
     index.install(ctx, department_for)
     lag.install(ctx)
     ratings.install(ctx, departments)

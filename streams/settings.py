@@ -74,6 +74,11 @@ class AlertsSettings(BaseModel):
     api_host: str = "127.0.0.1"
     api_port: int = 6070
     api_token: SecretStr = SecretStr("devstack-api-token")
+    # Where each partition's journal of sent notifications lives; workers that take over each
+    # other's partitions must share it (default: <worker.data_dir>/journal).
+    journal_dir: Path | None = None
+    # The search engine the incident and status indexer writes to (default: search.url).
+    status_search_url: str | None = None
 
 
 class Settings(BaseSettings):

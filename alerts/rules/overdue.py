@@ -10,7 +10,7 @@ from pydantic import BeforeValidator, Field
 from alerts.durations import Span, parse_span
 from alerts.items import Item
 from alerts.model import Severity
-from alerts.rules.base import BaseRule, Context, Fire, Signal, Strict, message_annotations
+from alerts.rules.base import BaseRule, Context, Fire, Signal, Strict, incident_annotations
 from alerts.rules.registry import register
 
 StageName = Literal["warning", "overdue", "escalated"]
@@ -37,35 +37,46 @@ class OverdueRule(BaseRule[OverdueConfig]):
     # «Решено» on an overdue alert means the item was answered outside the system.
     closes_item_on_resolve = True
 
-    def stage(self, ctx: Context, item: Item, now: datetime) -> StageName | None:
+    def _points(self, ctx: Context, item: Item) -> list[tuple[datetime, StageName]]:
+        """When each stage begins, in order."""
         if item.deadline is None or item.clock_start is None or item.span is None:
-            return None
-        escalate = self.config.escalate_after
-        if escalate is not None and now >= ctx.policy.later(item.deadline, escalate):
-            return "escalated"
-        if now >= item.deadline:
-            return "overdue"
+            return []
         span = parse_span(item.span)
         warn = ctx.policy.share_point(item.clock_start, item.deadline, span, self.config.warn_share)
-        return "warning" if now >= warn else None
+        points: list[tuple[datetime, StageName]] = [(warn, "warning"), (item.deadline, "overdue")]
+        if self.config.escalate_after is not None:
+            points.append(
+                (ctx.policy.later(item.deadline, self.config.escalate_after), "escalated")
+            )
+        return points
 
-    def on_tick(self, ctx: Context, now: datetime) -> list[Signal]:
-        signals: list[Signal] = []
-        for item in ctx.iter_items():
-            if not (item.needs_response and item.is_open) or not self.accepts(item.labels()):
-                continue
-            stage = self.stage(ctx, item, now)
-            if stage is None:
-                continue
-            if stage != "warning" and not item.overdue:
-                item = item.evolve(overdue=True, updated_at=now)
-                ctx.save_item(item)
-            signals.append(self._fire(item, stage))
-        return signals
+    def stage(self, ctx: Context, item: Item, now: datetime) -> StageName | None:
+        reached = [name for at, name in self._points(ctx, item) if now >= at]
+        return reached[-1] if reached else None
+
+    def _watched(self, item: Item) -> bool:
+        return item.needs_response and item.is_open and self.accepts(item.labels())
+
+    def next_due(self, ctx: Context, item: Item, now: datetime) -> datetime | None:
+        if not self._watched(item):
+            return None
+        later = [at for at, _ in self._points(ctx, item) if at > now]
+        return min(later) if later else None
+
+    def on_due(self, ctx: Context, item: Item, now: datetime) -> list[Signal]:
+        if not self._watched(item):
+            return []
+        stage = self.stage(ctx, item, now)
+        if stage is None:
+            return []
+        if stage != "warning" and not item.overdue:
+            item = item.evolve(overdue=True, updated_at=now)
+            ctx.save_item(item)
+        return [self._fire(item, stage)]
 
     def _fire(self, item: Item, stage: StageName) -> Fire:
         assert item.deadline is not None
-        notes = message_annotations(item) | {
+        notes = incident_annotations(item) | {
             "deadline": item.deadline.isoformat(),
             "span": item.span or "",
             "stage": stage,

@@ -1,10 +1,15 @@
-"""Agent *alerts*: the one owner of alert state. Rules, routing and delivery, event by event."""
+"""Agent *alerts*: incidents, rules, routing and delivery, partition by partition.
+
+Each control partition is a shard of the state (see runtime.py). Ticks go to the partitions
+this worker owns; deliveries of a partition are journaled per partition. The agent only
+publishes incident documents to the status topic: the search engine is written by the
+separate status indexer (status.py), so an outage there never stops alerts.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,37 +18,49 @@ from alerts.engine import Outcome
 from alerts.model import AlertEvent
 from alerts.notifiers.dispatch import deliver_due
 from alerts.silences import Silence
-from streams.alerting.journal import SentJournal
-from streams.alerting.runtime import AlertsRuntime
+from alerts.timefmt import iso, opt_dt
+from streams.alerting.gauges import install_gauges
+from streams.alerting.runtime import AlertsRuntime, Shard
 from streams.context import Context
-from streams.retry import in_thread_until_done
-from streams.search import connect
 
 log = logging.getLogger(__name__)
 
 
+def apply(rt: AlertsRuntime, shard: Shard, event: dict[str, Any], now: datetime) -> Outcome:
+    kind, engine, state = event["type"], shard.engine, shard.state
+    if kind == "message":
+        return engine.on_message(state, event["message"], now)
+    if kind == "response":
+        return engine.on_response(state, event["response"], now)
+    if kind == "action":
+        return engine.on_action(state, Action.from_dict(event["action"]), now)
+    if kind == "silence":
+        rt.router.add_silence(state, Silence.from_dict(event["silence"]))
+    elif kind == "expire_silence":
+        rt.router.expire_silence(state, event["silence_id"], now)
+    elif kind == "tick":
+        return engine.on_tick(state, now)
+    return Outcome()
+
+
+def status_record(outcome: Outcome) -> dict[str, Any] | None:
+    """What the status indexer writes: incident documents and message fields, by id."""
+    messages: dict[str, dict[str, Any]] = {}
+    for msg_id, created_at, incident_id in outcome.links:
+        messages[msg_id] = {"id": msg_id, "created_at": created_at, "incident_id": incident_id}
+    for item in outcome.items:
+        messages[item["id"]] = {**messages.get(item["id"], {}), **item}
+    if not messages and not outcome.incidents:
+        return None
+    return {"incidents": outcome.incidents, "messages": list(messages.values())}
+
+
 def install(ctx: Context, rt: AlertsRuntime) -> None:
     metrics = ctx.metrics
-    search = connect(ctx.settings.search)
     rule_pairs = rt.engine.rule_severities()
     metrics.init_rules(rule_pairs)
     metrics.init_departments(sorted({d.id for d in rt.config.roster.departments}))
-
-    def apply(event: dict[str, Any], now: datetime) -> Outcome:
-        kind = event["type"]
-        if kind == "message":
-            return rt.engine.on_message(rt.state, event["message"], now)
-        if kind == "response":
-            return rt.engine.on_response(rt.state, event["response"], now)
-        if kind == "action":
-            return rt.engine.on_action(rt.state, Action.from_dict(event["action"]), now)
-        if kind == "silence":
-            rt.router.add_silence(rt.state, Silence.from_dict(event["silence"]))
-        elif kind == "expire_silence":
-            rt.router.expire_silence(rt.state, event["silence_id"], now)
-        elif kind == "tick":
-            return rt.engine.on_tick(rt.state, now)
-        return Outcome()
+    keep_deliveries = rt.config.items.delivery_retention
 
     def count(events: list[AlertEvent], message: dict[str, Any] | None) -> None:
         for ev in events:
@@ -55,10 +72,6 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 metrics.alerts_resolved.labels(**labels).inc()
             elif ev.type == "acknowledged":
                 metrics.alerts_acknowledged.labels(**labels).inc()
-        # Recount rather than inc/dec: an open alert's severity may change.
-        open_now = Counter((a.rule, a.severity) for a in rt.engine.active_alerts(rt.state))
-        for rule, severity in rule_pairs:
-            metrics.alerts_open.labels(rule, severity).set(open_now.get((rule, severity), 0))
         if (
             message
             and message.get("kind") == "reply"
@@ -75,34 +88,20 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                     float(item["response_hours"])
                 )
 
-    def gauge_departments() -> None:
-        open_by: Counter[str] = Counter()
-        overdue_by: Counter[str] = Counter()
-        for item in rt.state.table("items").values():
-            if item.get("status") in ("open", "interim") and item.get("needs_response"):
-                department = item.get("department") or "unknown"
-                open_by[department] += 1
-                if item.get("overdue"):
-                    overdue_by[department] += 1
-        for department in {*open_by, *(d.id for d in rt.config.roster.departments)}:
-            metrics.open_items.labels(department).set(open_by.get(department, 0))
-            metrics.overdue_items.labels(department).set(overdue_by.get(department, 0))
-
-    journal = SentJournal(ctx.settings.worker.data_dir / "alerts-sent.journal")
-
-    async def deliver(now: datetime) -> list[str]:
+    async def deliver(shard: Shard, now: datetime) -> list[str]:
         """Sends what is due; returns journaled keys still waiting for their record."""
+        journal, dlog = shard.journal, shard.log
         # Keys journaled by a worker that died before its changelog write are sent already.
         waiting = []
         for key in journal.recorded():
-            if rt.log.get(key) is None:
+            if dlog.get(key) is None:
                 waiting.append(key)
-            elif not rt.log.is_sent(key):
+            elif not dlog.is_sent(key):
                 log.info("notification %s went out before a crash; not sending it again", key)
-                rt.log.mark_sent(key, now, "journal")
-        report = await deliver_due(rt.log, rt.notifiers, now, on_sent=journal.record)
+                dlog.mark_sent(key, now, "journal")
+        report = await deliver_due(dlog, rt.notifiers, now, on_sent=journal.record)
         for key in report.sent:
-            record = rt.log.get(key)
+            record = dlog.get(key)
             if record is None:
                 continue
             metrics.notifications.labels(record.notification.channel, "sent").inc()
@@ -110,48 +109,60 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 max(0.0, (now - record.created_at).total_seconds())
             )
         for key in [*report.retrying, *report.dead]:
-            record = rt.log.get(key)
+            record = dlog.get(key)
             if record is not None:
                 metrics.notifications.labels(record.notification.channel, "failed").inc()
         return waiting
 
+    def housekeeping(shard: Shard, now: datetime) -> None:
+        """Sent notifications older than the retention go, once an hour (a scan of the log)."""
+        marks = shard.state.table("marks")
+        last = opt_dt(marks.get("pruned_at"))
+        if last is not None and (now - last).total_seconds() < 3600:
+            return
+        shard.log.prune(now, keep_deliveries)
+        marks["pruned_at"] = iso(now)
+
+    async def handle(shard: Shard, event: dict[str, Any]) -> None:
+        now = datetime.now(UTC)
+        outcome = apply(rt, shard, event, now)
+        state = shard.state
+        notifications = [n for ev in outcome.alerts for n in rt.router.on_event(state, ev, now)]
+        if event["type"] == "tick":
+            notifications += rt.router.on_tick(state, now)
+        shard.log.enqueue_all(notifications, now)
+        count(outcome.alerts, event.get("message"))
+        count_items(outcome.items)
+        for ev in outcome.alerts:
+            await ctx.topics.alerts.send(
+                key=ev.alert.id.encode(),
+                value=json.dumps(ev.to_dict(), ensure_ascii=False).encode(),
+            )
+        record = status_record(outcome)
+        if record is not None:
+            await ctx.topics.status.send(
+                key=f"p{shard.partition}".encode(),
+                value=json.dumps(record, ensure_ascii=False).encode(),
+            )
+        if event["type"] == "tick":
+            housekeeping(shard, now)
+            waiting = await deliver(shard, now)
+            # Once the delivery log's changelog is in Kafka, the journal is not needed.
+            await ctx.app.producer.flush()
+            shard.journal.keep_only(waiting)
+
     @ctx.app.agent(rt.control, name="mcu.alerts")
     async def alerts(stream: Any) -> None:
-        async for raw in stream:
-            event = json.loads(raw)
-            now = datetime.now(UTC)
-            outcome = apply(event, now)
-            notifications = [
-                n for ev in outcome.alerts for n in rt.router.on_event(rt.state, ev, now)
-            ]
-            if event["type"] == "tick":
-                notifications += rt.router.on_tick(rt.state, now)
-            rt.log.enqueue_all(notifications, now)
-            count(outcome.alerts, event.get("message"))
-            count_items(outcome.items)
-            for ev in outcome.alerts:
-                await ctx.topics.alerts.send(
-                    key=ev.alert.id.encode(),
-                    value=json.dumps(ev.to_dict(), ensure_ascii=False).encode(),
-                )
-            if outcome.items:
-                updates = [(i["id"], i.get("created_at"), _index_fields(i)) for i in outcome.items]
-                result = await in_thread_until_done(
-                    "index item status", search.bulk_update, updates
-                )
-                for doc_id, reason in result.errors:
-                    metrics.index_errors.labels("rejected").inc()
-                    log.error("item %s: status not indexed: %s", doc_id, reason)
-            if event["type"] == "tick":
-                gauge_departments()
-                waiting = await deliver(now)
-                # Once the delivery log's changelog is in Kafka, the journal is not needed.
-                await ctx.app.producer.flush()
-                journal.keep_only(waiting)
+        async for event in stream.events():
+            body = json.loads(event.value)
+            await handle(rt.shard(event.message.partition), body)
 
+    @ctx.app.timer(interval=ctx.settings.alerts.tick_seconds, name="mcu.alerts.tick")
+    async def tick() -> None:
+        """A tick for every control partition this worker owns (each runs its own clock)."""
+        control = rt.control.get_topic_name()
+        for tp in ctx.app.assignor.assigned_actives():
+            if tp.topic == control:
+                await rt.submit("tick", {}, partition=tp.partition)
 
-def _index_fields(item: dict[str, Any]) -> dict[str, Any]:
-    fields = dict(item)
-    fields.pop("id", None)
-    fields.pop("created_at", None)
-    return fields
+    install_gauges(ctx, rt)

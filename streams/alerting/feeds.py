@@ -1,34 +1,82 @@
-"""What feeds the control topic: tagged messages, responses, ticks, Telegram button presses."""
+"""What feeds the control topic: tagged messages by route, responses, Telegram button presses.
+
+A message's route is the control key that keeps everything its incident needs on one
+partition: its thread's route when the thread is known, else its category (messages of one
+category at one address join there), else its thread. The route of a thread is remembered in
+a table co-partitioned with the tagged topic (keyed by thread), so the comments of a thread
+follow its first message whatever their own category.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import time
 from datetime import UTC, datetime
 from typing import Any
+
+import faust
 
 from alerts.notifiers.base import DeliveryError
 from alerts.notifiers.poller import poll_actions
 from streams import deadletter
 from streams.alerting.runtime import AlertsRuntime
+from streams.alerting.shards import partition_of_alert
 from streams.context import Context
 
 log = logging.getLogger(__name__)
+# Threads are remembered this long after their first message, then forgotten in passes.
+THREAD_TTL_SECONDS = 30 * 86400
+PRUNE_EVERY = 20_000
+
+
+def route_of(message: dict[str, Any]) -> str:
+    """The route of a message whose thread is not known yet."""
+    category = (message.get("nlp") or {}).get("category")
+    if category and category != "other":
+        return f"c|{category}"
+    return f"t|{message.get('thread_id') or message.get('id')}"
 
 
 def install(ctx: Context, rt: AlertsRuntime) -> None:
     settings = ctx.settings.alerts
     origin = ctx.settings.kafka.topics.responses
+    threads = ctx.app.Table(
+        "alerts-threads",
+        partitions=ctx.settings.kafka.partitions,
+        schema=faust.Schema(key_serializer="json", value_serializer="json"),
+        help="the control route of each thread",
+    )
+    seen = [0]
+
+    def prune(partition: int) -> None:
+        """Forgets this partition's old threads (its own keys only: the tombstones go to it)."""
+        prefix = f"{partition}/"
+        horizon = time.time() - THREAD_TTL_SECONDS
+        for key, value in list(threads.items()):
+            if key.startswith(prefix) and value[1] < horizon:
+                del threads[key]
 
     @ctx.app.agent(ctx.topics.tagged, name="mcu.alerts.messages")
     async def messages(stream: Any) -> None:
-        async for raw in stream:
+        async for event in stream.events():
             try:
-                message = json.loads(raw)
+                message = json.loads(event.value)
             except ValueError:
                 continue  # the index agent dead-letters it
-            await rt.submit("message", {"message": message})
+            if not isinstance(message, dict) or not message.get("id"):
+                continue
+            partition = event.message.partition
+            thread = f"{partition}/{message.get('thread_id') or message['id']}"
+            known = threads.get(thread)
+            route = known[0] if known else route_of(message)
+            if known is None:
+                threads[thread] = [route, time.time()]
+            seen[0] += 1
+            if seen[0] % PRUNE_EVERY == 0:
+                prune(partition)
+            await rt.submit("message", {"message": message}, key=route)
 
     @ctx.app.agent(ctx.topics.responses, name="mcu.alerts.responses")
     async def responses(stream: Any) -> None:
@@ -40,11 +88,9 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                     ctx.topics.deadletter, raw, None, "alerts", f"not JSON: {exc}", origin
                 )
                 continue
-            await rt.submit("response", {"response": response})
-
-    @ctx.app.timer(interval=settings.tick_seconds, on_leader=True, name="mcu.alerts.tick")
-    async def tick() -> None:
-        await rt.submit("tick", {})
+            # The partition that holds the incident is not known here: each one looks.
+            partition = partition_of_alert(str(response.get("alert_id") or ""))
+            await rt.submit("response", {"response": response}, partition=partition)
 
     if not settings.telegram_poll:
         return
@@ -72,6 +118,7 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 await asyncio.sleep(5)
                 continue
             for action in result.actions:
-                await rt.submit("action", {"action": action.to_dict()})
+                partition = partition_of_alert(action.alert_id)
+                await rt.submit("action", {"action": action.to_dict()}, partition=partition)
             # Telegram re-sends updates below the offset, so a lost press is re-read, not lost.
             offset[0] = result.offset
