@@ -72,6 +72,7 @@ class Engine:
         msg = Message.from_dict(tagged, self.tz, now, self.roster.department_for)
         msg = replace(msg, priority=priority_of(msg, self.config.items.priority))
         incident: Item | None
+        fresh = True
         if msg.is_official_reply:
             incident = ctx.target_of(msg)
             if incident is not None:
@@ -85,11 +86,11 @@ class Engine:
         elif msg.is_official:
             incident = None
         else:
-            incident = self.incidents.take(ctx, msg, now)
+            incident, fresh = self.incidents.take(ctx, msg, now)
         if incident is not None:
             ctx.links.append((msg.id, iso(msg.created_at), incident.id))
         labels = msg.labels()
-        for rule in self.rules:
+        for rule in self.rules if fresh else [r for r in self.rules if r.sees_updates]:
             if rule.accepts(labels):
                 for signal in rule.on_message(ctx, msg, incident, now):
                     self._apply(ctx, rule, signal, msg)

@@ -38,7 +38,8 @@ class Incidents:
             incident = ctx.incident_of(key)
             if incident is None:
                 continue
-            if key.startswith("a|"):
+            if key.startswith("a|") and not incident.is_open:
+                # An unanswered problem stays one incident; after an answer, only for a window.
                 if incident.status == "closed":
                     continue
                 last = incident.last_at or incident.created_at
@@ -47,13 +48,14 @@ class Incidents:
             return incident
         return None
 
-    def take(self, ctx: Context, msg: Message, now: datetime) -> Item | None:
-        """The incident of a citizen message, grown by it (a message seen before counts once)."""
+    def take(self, ctx: Context, msg: Message, now: datetime) -> tuple[Item | None, bool]:
+        """The incident of a citizen message, grown by it; False when the message was counted
+        before (a redelivery, an edit) or is deleted."""
         incident = self.find(ctx, msg)
         if msg.status == "deleted":
-            return incident
+            return incident, False
         if incident is not None and msg.id in incident.recent:
-            return incident
+            return incident, False
         backfill = now - msg.created_at > self.cfg.backfill_after
         if incident is None:
             page = page_of(msg.source, msg.thread_id, msg.id, self.cfg.own_pages)
@@ -62,7 +64,7 @@ class Incidents:
         incident = self._decide(incident, msg)
         incident = self._register(ctx, incident, msg)
         ctx.save_item(incident)
-        return incident
+        return incident, True
 
     def forget(self, ctx: Context, item: Item) -> None:
         keys = ctx.table("keys")

@@ -137,6 +137,8 @@ class Rule(Protocol):
     name: str
     kind: ClassVar[str]
     closes_item_on_resolve: ClassVar[bool]
+    # Also sees a message again when it comes back (an edit, grown reactions): counts nothing.
+    sees_updates: ClassVar[bool]
 
     def accepts(self, labels: Mapping[str, str]) -> bool: ...
 
@@ -168,6 +170,7 @@ class BaseRule(Generic[ConfigT]):
 
     kind: ClassVar[str] = ""
     closes_item_on_resolve: ClassVar[bool] = False
+    sees_updates: ClassVar[bool] = False
     resolve_on: ClassVar[frozenset[str]] = frozenset({"interim", "answered", "closed"})
 
     def __init__(self, spec: RuleSpec, config: ConfigT) -> None:

@@ -43,6 +43,8 @@ class ViralNegativeConfig(Strict):
 @register("viral_negative", ViralNegativeConfig)
 class ViralNegativeRule(BaseRule[ViralNegativeConfig]):
     kind = "viral_negative"
+    # Reactions grow on the same post, re-sent by its source.
+    sees_updates = True
 
     def score(self, msg: Message) -> float:
         w, r = self.config.weights, msg.reactions
