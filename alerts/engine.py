@@ -76,7 +76,8 @@ class Engine:
         if msg.is_official_reply:
             incident = ctx.target_of(msg)
             if incident is not None:
-                ctx.save_item(incident.evolve(replies=incident.replies + 1))
+                incident = incident.evolve(replies=incident.replies + 1)
+                ctx.save_item(incident)
                 formal = bool(msg.formal_reply) and self.config.items.formal_reply_is_interim
                 change: Change = "interim" if formal else "answered"
                 self._change(

@@ -115,6 +115,8 @@ class Item:
     # Opened by a message older than the backfill age: counted and rated, never paged.
     backfill: bool = False
     wake_at: datetime | None = None
+    # The last deadline stage (warning, overdue, escalated) the overdue rule has acted on.
+    stage_seen: str = ""
 
     @property
     def is_open(self) -> bool:

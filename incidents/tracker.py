@@ -179,6 +179,9 @@ class Incidents:
         wanted = join_keys(msg)
         if msg.kind == "post":
             wanted.append(f"o|{msg.id}")
+        # A reply names its parent: the first messages of an incident are found by id too.
+        if msg.id != msg.thread_id:
+            wanted.append(f"t|{msg.id}")
         for key in wanted:
             if len(mine) >= self.cfg.max_keys and key not in mine:
                 break

@@ -60,6 +60,9 @@ class OverdueRule(BaseRule[OverdueConfig]):
     def next_due(self, ctx: Context, item: Item, now: datetime) -> datetime | None:
         if not self._watched(item):
             return None
+        stage = self.stage(ctx, item, now)
+        if stage is not None and stage != item.stage_seen:
+            return now  # a stage already reached (a backfilled deadline) is acted on at once
         later = [at for at, _ in self._points(ctx, item) if at > now]
         return min(later) if later else None
 
@@ -69,8 +72,8 @@ class OverdueRule(BaseRule[OverdueConfig]):
         stage = self.stage(ctx, item, now)
         if stage is None:
             return []
-        if stage != "warning" and not item.overdue:
-            item = item.evolve(overdue=True, updated_at=now)
+        if stage != item.stage_seen or (stage != "warning" and not item.overdue):
+            item = item.evolve(overdue=item.overdue or stage != "warning", stage_seen=stage)
             ctx.save_item(item)
         return [self._fire(item, stage)]
 

@@ -6,7 +6,7 @@ from importlib.util import find_spec
 
 import typer
 
-from streams.cli import nlp, pipeline, reports
+from streams.cli import bench, nlp, pipeline, reports
 
 app = typer.Typer(
     name="mcu",
@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 pipeline.register(app)
+bench.register(app)
 nlp.register(app)
 reports.register(app)
 # The local stack (`mcu devstack`, `mcu demo`) is a separate package, present in development.

@@ -1,0 +1,185 @@
+"""One bench: the bare tagger, then the whole path with one worker and with two."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from streams.bench import measure
+from streams.bench.cluster import Cluster, wait
+from streams.bench.corpus import OWN_PAGE, generate
+from streams.search import connect
+from streams.settings import Settings
+
+WARMUP = 60
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    workers: int
+    messages: int
+    seconds: float
+    rate: float
+    p50_indexed_s: float | None
+    p99_indexed_s: float | None
+    p50_notified_s: float | None
+    p99_notified_s: float | None
+    peak_rss_mib: float
+    open_incidents: int | None
+    incidents: int | None
+    open_alerts: int
+    alerts_without_incident: int | None
+
+
+def bare_rate(messages: list[dict[str, Any]]) -> float:
+    """`mcu tag` on the same lines in this process: JSON in, tagging in batches of 64, out."""
+    from nlp.jsonl import tag_lines
+    from nlp.tagger import Tagger
+
+    tagger = Tagger()
+    lines = [json.dumps(m, ensure_ascii=False) for m in messages]
+    list(tag_lines(lines[:64], tagger))  # warm caches
+    started = time.perf_counter()
+    for _ in tag_lines(lines, tagger):
+        pass
+    return len(lines) / (time.perf_counter() - started)
+
+
+def _paced(records: list[bytes], rate: float | None, sent: dict[str, float]) -> Iterator[bytes]:
+    """Records stamped with their publish time (ingested_at), at `rate` per second if given."""
+    started = time.monotonic()
+    for n, raw in enumerate(records):
+        if rate:
+            delay = started + n / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        message = json.loads(raw)
+        now = time.time()
+        message["ingested_at"] = datetime.fromtimestamp(now, UTC).isoformat()
+        sent[message["id"]] = now
+        yield json.dumps(message, ensure_ascii=False).encode()
+
+
+def run_cluster(
+    cluster: Cluster,
+    workers: int,
+    messages: list[dict[str, Any]],
+    rate: float | None,
+    say: Say,
+    timeout: float,
+) -> RunResult:
+    from streams.replay import publish
+
+    base = cluster.base
+    raw_topic = f"{cluster.prefix}mcu.messages.raw"
+    search = connect(base.search.model_copy(update={"index_prefix": cluster.index_prefix}))
+    cluster.start_servers()
+    cluster.start_workers(workers)
+    say(f"  обработчиков: {workers}; прогрев ({WARMUP} сообщений, загрузка моделей)…")
+    warm = generate(WARMUP, days=0.01, run=f"w{cluster.run_id}", seed=1)
+    publish(
+        base.kafka.bootstrap, [json.dumps(m, ensure_ascii=False).encode() for m in warm], raw_topic
+    )
+
+    def indexed() -> int:
+        search.refresh()
+        return search.count()
+
+    wait(lambda: indexed() >= WARMUP, timeout, "прогрев")
+    records = [json.dumps(m, ensure_ascii=False).encode() for m in messages]
+    sent: dict[str, float] = {}
+    say(f"  отправка {len(records)} сообщений" + (f" по {rate:.0f}/с" if rate else "") + "…")
+    started = time.monotonic()
+    publish(base.kafka.bootstrap, _paced(records, rate, sent), raw_topic)
+    total = WARMUP + len(records)
+
+    def done() -> bool:
+        if indexed() < total:
+            return False
+        lag = measure.lags(base.kafka.bootstrap, cluster.app_id, cluster.prefix)
+        return measure.settled(lag, base.kafka.partitions)
+
+    wait(done, timeout, "обработка всех сообщений")
+    seconds = time.monotonic() - started
+    say(f"  готово за {seconds:.1f} с; замеры…")
+    peak = max(cluster.peak_rss_mib() or [0.0])
+    index_lat = measure.indexed_latencies(search, set(sent))
+    events = measure.alert_events(base.kafka.bootstrap, f"{cluster.prefix}mcu.alerts")
+    notify_lat = measure.notified_latencies(events, cluster.smtp_out, sent)
+    token = base.alerts.api_token.get_secret_value()
+    alerts = measure.open_alerts(cluster.api_ports[0], token)
+    incidents = measure.incidents(search, cluster.index_prefix)
+    open_incidents = sum(1 for i in incidents.values() if i.get("state") in ("new", "in_work"))
+    orphans = sum(1 for a in alerts if a.get("item_id") not in incidents) if incidents else None
+    return RunResult(
+        workers=workers,
+        messages=len(records),
+        seconds=seconds,
+        rate=len(records) / seconds,
+        p50_indexed_s=measure.percentile(index_lat, 50),
+        p99_indexed_s=measure.percentile(index_lat, 99),
+        p50_notified_s=measure.percentile(notify_lat, 50),
+        p99_notified_s=measure.percentile(notify_lat, 99),
+        peak_rss_mib=peak,
+        open_incidents=open_incidents if incidents else None,
+        incidents=len(incidents) if incidents else None,
+        open_alerts=len(alerts),
+        alerts_without_incident=orphans,
+    )
+
+
+def bench(
+    count: int,
+    worker_counts: list[int],
+    rate: float | None,
+    worker_root: Path,
+    root: Path,
+    say: Say,
+    days: float = 4.0,
+    keep: bool = False,
+    timeout: float = 3600.0,
+) -> dict[str, Any]:
+    settings = Settings()
+    messages = generate(count, days=days)
+    say(f"Сообщений: {len(messages)} за {days:g} сут. (выборка + data/eval, новые id/авторы/время)")
+    say("Голый тэггер (`mcu tag` в этом процессе)…")
+    bare = bare_rate(messages)
+    say(f"  {bare:.1f} сообщ./с")
+    runs: list[RunResult] = []
+    for workers in worker_counts:
+        cluster = Cluster(
+            root=root,
+            worker_root=worker_root,
+            base=settings,
+            backfill_after=f"{int(days) + 2}d",
+            own_pages=[f"{OWN_PAGE}_"],
+        )
+        try:
+            runs.append(run_cluster(cluster, workers, messages, rate, say, timeout))
+        finally:
+            cluster.stop(drop=not keep)
+    one = next((r for r in runs if r.workers == 1), runs[0])
+    two = next((r for r in runs if r.workers == 2), None)
+    return {
+        "messages": len(messages),
+        "bare_rate": round(bare, 1),
+        "e2e_rate": round(one.rate, 1),
+        "ratio": round(one.rate / bare, 3),
+        "two_worker_speedup": round(two.rate / one.rate, 3) if two else None,
+        "p99_indexed_s": _round(one.p99_indexed_s),
+        "p99_notified_s": _round(one.p99_notified_s),
+        "peak_rss_mib": round(max(r.peak_rss_mib for r in runs), 1),
+        "open_incidents": one.open_incidents,
+        "open_alerts": one.open_alerts,
+        "runs": [asdict(r) for r in runs],
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
