@@ -16,7 +16,7 @@ from alerts.model import Alert, AlertEvent, Severity, alert_id
 from alerts.roster import Roster
 from alerts.rules import Context, Fire, Resolve, Rule, Signal, build_rule
 from alerts.state import State
-from alerts.timefmt import iso, parse_dt, require_aware
+from alerts.timefmt import iso, opt_dt, parse_dt, require_aware
 from incidents.tracker import Incidents
 
 _CHANGES: dict[str, Change] = {
@@ -172,6 +172,8 @@ class Engine:
                         self._apply(ctx, rule, signal, None)
             elif kind == "s":
                 self._forget_subject(ctx, rest, now)
+            elif kind == "q":
+                self._quiet(ctx, rest, now)
         self._settle(ctx)
         return self._outcome(ctx)
 
@@ -217,6 +219,24 @@ class Engine:
                 if wake is not None:
                     ctx.schedule(f"i|{item.id}", wake)
             ctx.touched[ident] = item
+
+    def _quiet(self, ctx: Context, key: str, now: datetime) -> None:
+        """Resolves an event alert whose incident has been quiet for the rule's resolve_after."""
+        name, _, subject = key.partition("|")
+        rule = self._by_name.get(name)
+        entry = ctx.table("subjects").get(key)
+        if rule is None or entry is None or entry.get("resolved_at") is not None:
+            return
+        after = rule.spec.resolve_after
+        last = opt_dt(entry.get("last_at"))
+        if after is None or last is None:
+            return
+        if last + after > now:
+            ctx.schedule(f"q|{key}", last + after)
+            return
+        alert = ctx.active(name, subject)
+        if alert is not None:
+            self._resolve(ctx, alert, "quiet", None)
 
     def _forget_subject(self, ctx: Context, key: str, now: datetime) -> None:
         subjects = ctx.table("subjects")
@@ -280,10 +300,12 @@ class Engine:
         formal: bool | None,
         late: bool,
     ) -> Item | None:
+        answered = item.answered_at or at
         common: dict[str, Any] = {
             "updated_at": at,
             "overdue": item.overdue or late,
-            "answered_at": item.answered_at or at,
+            "answered_at": answered,
+            "hours_to_answer": round(self.wt.working_hours_between(item.created_at, answered), 2),
             "reply_id": reply_id or item.reply_id,
             "reply_formal": formal if reply_id else item.reply_formal,
         }
@@ -305,7 +327,9 @@ class Engine:
         if change == "answered":
             return item.evolve(status="answered", **common)
         return item.evolve(
-            status="closed", closed_at=at, **{**common, "answered_at": item.answered_at}
+            status="closed",
+            closed_at=at,
+            **{**common, "answered_at": item.answered_at, "hours_to_answer": item.hours_to_answer},
         )
 
     def _apply(self, ctx: Context, rule: Rule, signal: Signal, msg: Message | None) -> None:
@@ -322,6 +346,10 @@ class Engine:
             return  # backfill: counted and rated, nobody is paged about the past
         subjects, alerts = ctx.table("subjects"), ctx.table("alerts")
         key = f"{rule.name}|{fire.subject}"
+        happened = fire.last_at or fire.at
+        quiet = rule.spec.resolve_after
+        if quiet is not None and happened + quiet <= ctx.now:
+            return  # an event already older than its alert would live: history, not a page
         labels = {
             **fire.labels,
             **rule.static_labels(),
@@ -331,6 +359,10 @@ class Engine:
         }
         entry = subjects.get(key)
         if entry is not None and entry.get("resolved_at") is None:
+            seen = opt_dt(entry.get("last_at"))
+            if quiet is not None and (seen is None or happened > seen):
+                subjects[key] = {**entry, "last_at": iso(happened)}
+                ctx.schedule(f"q|{key}", happened + quiet)
             current = Alert.from_dict(alerts[entry["id"]])
             if (
                 current.severity == fire.severity
@@ -367,7 +399,9 @@ class Engine:
             members=fire.members,
         )
         alerts[alert.id] = alert.to_dict()
-        subjects[key] = {"id": alert.id, "resolved_at": None}
+        subjects[key] = {"id": alert.id, "resolved_at": None, "last_at": iso(happened)}
+        if quiet is not None:
+            ctx.schedule(f"q|{key}", happened + quiet)
         self._link(ctx, alert, msg)
         ctx.events.append(AlertEvent("firing", alert, ctx.now))
 

@@ -117,6 +117,8 @@ class Item:
     wake_at: datetime | None = None
     # The last deadline stage (warning, overdue, escalated) the overdue rule has acted on.
     stage_seen: str = ""
+    # Working hours from the first message to the first official reaction.
+    hours_to_answer: float | None = None
 
     @property
     def is_open(self) -> bool:
@@ -176,6 +178,8 @@ class Item:
     def response_hours(self, wt: WorkingTime) -> float | None:
         if self.answered_at is None:
             return None
+        if self.hours_to_answer is not None:
+            return self.hours_to_answer
         return round(wt.working_hours_between(self.created_at, self.answered_at), 2)
 
     def index_fields(self, wt: WorkingTime) -> dict[str, Any]:

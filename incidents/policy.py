@@ -46,7 +46,7 @@ DEFAULT_POLICY: list[dict[str, Any]] = [
     {
         "name": "other-publics",
         "matchers": ['page="other"', 'complaint="true"', 'municipal="true"'],
-        "min_reach": 60,
+        "min_reach": 200,
     },
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from alerts.deadlines import DeadlinePolicy
 from alerts.items import Item, ItemsConfig
@@ -98,7 +99,7 @@ class Incidents:
         category, department = item.category, item.department
         if (category in (None, "other")) and msg.category not in (None, "other"):
             category, department = msg.category, msg.department
-        grown = item.evolve(
+        changes = dict(
             messages=item.messages + 1,
             authors=authors,
             authors_count=count,
@@ -117,20 +118,21 @@ class Incidents:
             recent=(*item.recent, msg.id)[-RECENT:],
             backfill=item.backfill and backfill,
         )
-        return grown.evolve(priority=self._priority(grown, msg))
+        changes["priority"] = self._priority(item.priority, changes, msg)
+        return item.evolve(**changes)
 
-    def _priority(self, item: Item, msg: Message) -> str:
-        if item.priority == "high" or msg.priority == "high":
+    def _priority(self, current: str, grown: dict[str, Any], msg: Message) -> str:
+        if current == "high" or msg.priority == "high":
             return "high"
         p = self.cfg.priority
         high = (
-            (p.conflict and item.conflicts > 0)
-            or item.toxicity >= p.toxicity
-            or item.reach >= p.reach
-            or (p.repeats and item.repeats > 0)
-            or item.authors_count >= p.authors
+            (p.conflict and grown["conflicts"] > 0)
+            or grown["toxicity"] >= p.toxicity
+            or grown["reach"] >= p.reach
+            or (p.repeats and grown["repeats"] > 0)
+            or grown["authors_count"] >= p.authors
         )
-        return "high" if high else (msg.priority or item.priority)
+        return "high" if high else (msg.priority or current)
 
     def labels(self, item: Item) -> dict[str, str]:
         """What the response policy and the deadlines match on."""
@@ -182,6 +184,8 @@ class Incidents:
         # A reply names its parent: the first messages of an incident are found by id too.
         if msg.id != msg.thread_id:
             wanted.append(f"t|{msg.id}")
+        if all(k in mine for k in wanted):
+            return item
         for key in wanted:
             if len(mine) >= self.cfg.max_keys and key not in mine:
                 break
@@ -193,4 +197,4 @@ class Incidents:
             keys[key] = item.id
             if key not in mine:
                 mine.append(key)
-        return item.evolve(keys=tuple(mine))
+        return item if len(mine) == len(item.keys) else item.evolve(keys=tuple(mine))

@@ -60,6 +60,7 @@ class BadReplyRule(BaseRule[BadReplyConfig]):
                 labels=self._labels(msg, target),
                 annotations=self._notes(msg, target, rude, formal),
                 item_id=subject,
+                last_at=msg.created_at,
             )
         ]
 

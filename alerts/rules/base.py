@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from alerts.deadlines import DeadlinePolicy
+from alerts.durations import parse_duration
 from alerts.items import Change, Item, ItemsConfig
 from alerts.matchers import check_matcher, match_all, parse_matchers
 from alerts.message import Message
@@ -18,6 +19,7 @@ from alerts.state import State
 from incidents.wheel import Wheel
 
 MatcherField = Annotated[str, AfterValidator(check_matcher)]
+DurationField = Annotated[timedelta, BeforeValidator(parse_duration)]
 EXCERPT = 1000
 
 
@@ -39,6 +41,10 @@ class RuleSpec(BaseModel):
     labels: dict[str, str] = {}
     # Matchers on message labels: source, kind, category, department, sentiment, priority, official.
     filter: list[MatcherField] = []
+    # An alert about an event (a conflict, a bad reply) resolves itself when its incident has
+    # been quiet this long (Alertmanager's resolve_timeout); an event already that old when it
+    # arrives raises nothing. None: it stays until answered or resolved by hand.
+    resolve_after: DurationField | None = None
 
     def block(self) -> Any:
         return (self.model_extra or {}).get(self.kind)
@@ -60,6 +66,8 @@ class Fire:
     members: tuple[str, ...] = ()
     # Never raise again for this subject once resolved (per-message rules).
     once: bool = False
+    # When the event behind it happened (for resolve_after); `at` when not given.
+    last_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,8 @@ class Context:
     def item(self, item_id: str | None) -> Item | None:
         if not item_id:
             return None
+        if item_id in self.touched:
+            return self.touched[item_id]
         data = self.items.get(item_id)
         return Item.from_dict(data) if data is not None else None
 
@@ -135,6 +145,7 @@ class Context:
 
 class Rule(Protocol):
     name: str
+    spec: RuleSpec
     kind: ClassVar[str]
     closes_item_on_resolve: ClassVar[bool]
     # Also sees a message again when it comes back (an edit, grown reactions): counts nothing.

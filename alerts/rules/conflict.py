@@ -94,6 +94,7 @@ class ConflictRule(BaseRule[ConflictConfig]):
                 annotations={k: v for k, v in notes.items() if v},
                 item_id=incident.id,
                 once=True,
+                last_at=msg.created_at,
             )
         ]
 

@@ -10,10 +10,19 @@ from pydantic import BeforeValidator, Field
 from alerts.durations import Span, parse_span
 from alerts.items import Item
 from alerts.model import Severity
-from alerts.rules.base import BaseRule, Context, Fire, Signal, Strict, incident_annotations
+from alerts.rules.base import (
+    BaseRule,
+    Context,
+    Fire,
+    RuleSpec,
+    Signal,
+    Strict,
+    incident_annotations,
+)
 from alerts.rules.registry import register
 
 StageName = Literal["warning", "overdue", "escalated"]
+CACHE = 4096
 SpanField = Annotated[Span, BeforeValidator(parse_span)]
 
 
@@ -37,17 +46,27 @@ class OverdueRule(BaseRule[OverdueConfig]):
     # «Решено» on an overdue alert means the item was answered outside the system.
     closes_item_on_resolve = True
 
+    def __init__(self, spec: RuleSpec, config: OverdueConfig) -> None:
+        super().__init__(spec, config)
+        self._cache: dict[tuple[datetime, datetime, str], list[tuple[datetime, StageName]]] = {}
+
     def _points(self, ctx: Context, item: Item) -> list[tuple[datetime, StageName]]:
-        """When each stage begins, in order."""
+        """When each stage begins, in order (computed once per clock: the calendar is slow)."""
         if item.deadline is None or item.clock_start is None or item.span is None:
             return []
-        span = parse_span(item.span)
-        warn = ctx.policy.share_point(item.clock_start, item.deadline, span, self.config.warn_share)
-        points: list[tuple[datetime, StageName]] = [(warn, "warning"), (item.deadline, "overdue")]
-        if self.config.escalate_after is not None:
-            points.append(
-                (ctx.policy.later(item.deadline, self.config.escalate_after), "escalated")
-            )
+        key = (item.clock_start, item.deadline, item.span)
+        points = self._cache.get(key)
+        if points is None:
+            span = parse_span(item.span)
+            share = self.config.warn_share
+            warn = ctx.policy.share_point(item.clock_start, item.deadline, span, share)
+            points = [(warn, "warning"), (item.deadline, "overdue")]
+            if self.config.escalate_after is not None:
+                later = ctx.policy.later(item.deadline, self.config.escalate_after)
+                points.append((later, "escalated"))
+            if len(self._cache) >= CACHE:
+                self._cache.clear()
+            self._cache[key] = points
         return points
 
     def stage(self, ctx: Context, item: Item, now: datetime) -> StageName | None:

@@ -64,6 +64,7 @@ class RepeatComplaintRule(BaseRule[RepeatComplaintConfig]):
                 annotations={k: v for k, v in notes.items() if v},
                 item_id=incident.id,
                 once=True,
+                last_at=msg.created_at,
             )
         ]
 

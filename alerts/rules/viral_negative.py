@@ -89,5 +89,6 @@ class ViralNegativeRule(BaseRule[ViralNegativeConfig]):
                 annotations={k: v for k, v in notes.items() if v},
                 item_id=incident.id,
                 once=True,
+                last_at=msg.created_at,
             )
         ]

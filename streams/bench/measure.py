@@ -30,7 +30,7 @@ def lags(bootstrap: str, group: str, prefix: str) -> dict[str, int]:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap)
     try:
-        committed = admin.list_consumer_group_offsets(group)
+        committed = admin.list_group_offsets({group: None}).get(group, {})
         mine = {tp: meta.offset for tp, meta in committed.items() if tp.topic.startswith(prefix)}
         ends = consumer.end_offsets(list(mine))
     finally:

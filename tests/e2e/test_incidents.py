@@ -266,7 +266,10 @@ def test_alerts_go_out_while_the_status_indexer_cannot_reach_the_search_engine(
         assert "incident_id" not in doc()
         # The engine is back (the worker restarts with the right address): nothing was lost.
         worker.stop()
-        worker.env = env
+        restarted = {k: v for k, v in worker.env.items() if k not in closed}
+        restarted["MCU_WORKER__METRICS_PORT"] = str(free_port())
+        restarted["MCU_WORKER__WEB_PORT"] = str(free_port())
+        worker.env, worker.settings = restarted, settings_from(restarted)
         worker.start()
         wait_for(lambda: doc().get("incident_id") == ident, timeout=120)
     finally:

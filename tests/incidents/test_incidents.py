@@ -141,7 +141,7 @@ def test_a_complaint_in_another_public_needs_an_answer_once_it_reaches_people() 
     )
     ENGINE.on_message(state, post, at("2026-03-10 10:00"))
     assert not ENGINE.item(state, "vk:-9_1").needs_response  # type: ignore[union-attr]
-    for n in range(6):
+    for n in range(20):
         follow = message(
             f"vk:-9_1_{n}",
             "Подтверждаю, на Пушкина, 10 ужас",
@@ -149,9 +149,9 @@ def test_a_complaint_in_another_public_needs_an_answer_once_it_reaches_people() 
             thread="vk:-9_1",
             parent="vk:-9_1",
             author=(f"vk:{900 + n}", "Сосед"),
-            created=f"2026-03-10 11:0{n}",
+            created=f"2026-03-10 11:{n:02d}",
         )
-        ENGINE.on_message(state, follow, at(f"2026-03-10 11:0{n}"))
+        ENGINE.on_message(state, follow, at(f"2026-03-10 11:{n:02d}"))
     incident = ENGINE.item(state, "vk:-9_1")
     assert incident is not None and incident.policy == "other-publics"
     # The clock runs from when the incident reached people, not from the first post.
