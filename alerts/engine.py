@@ -213,6 +213,9 @@ class Engine:
                 times.append(item.last_activity + self._keep(item))
             known = [t for t in times if t is not None]
             wake = min(known) if known else None
+            pending = item.wake_at
+            if wake is not None and pending is not None and ctx.now < pending <= wake:
+                wake = pending  # an earlier wake-up is still set: it checks and moves on
             if wake != item.wake_at:
                 item = item.evolve(wake_at=wake)
                 ctx.save_item(item)

@@ -83,11 +83,13 @@ class Router:
             if last is not None:
                 soon = max(now, last + route.group_interval)
                 next_flush = soon if next_flush is None else min(next_flush, soon)
-            groups[key] = {
+            updated = {
                 **group,
                 "alerts": members,
                 "next_flush": iso(next_flush) if next_flush else None,
             }
+            if updated != groups.get(key):
+                groups[key] = updated
         return self._flush_due(state, now)
 
     def _track_source(self, state: State, alert: Alert) -> None:
@@ -216,7 +218,8 @@ class Router:
             next_flush = min(next_flush, now + route.group_interval)
         group.update(alerts=keep, next_flush=iso(next_flush))
         group["notified"] = {k: v for k, v in dict(group["notified"]).items() if k in keep}
-        groups[key] = group
+        if group != groups.get(key):
+            groups[key] = group
         return out
 
     def _start_escalations(

@@ -181,9 +181,6 @@ class Incidents:
         wanted = join_keys(msg)
         if msg.kind == "post":
             wanted.append(f"o|{msg.id}")
-        # A reply names its parent: the first messages of an incident are found by id too.
-        if msg.id != msg.thread_id:
-            wanted.append(f"t|{msg.id}")
         if all(k in mine for k in wanted):
             return item
         for key in wanted:

@@ -75,8 +75,9 @@ class SpikeRule(BaseRule[SpikeConfig]):
         for problem in self._problems(msg, incident):
             subject = self._key(problem)
             key = f"{self.name}|{subject}"
+            known = windows.get(key)
             window: dict[str, Any] = dict(
-                windows.get(key) or {"minutes": {}, "incidents": {}, "first_at": at, "last_at": at}
+                known or {"minutes": {}, "incidents": {}, "first_at": at, "last_at": at}
             )
             minutes = dict(window["minutes"])
             slot = str(_minute(msg.created_at))
@@ -100,13 +101,11 @@ class SpikeRule(BaseRule[SpikeConfig]):
                 department=msg.department or "",
             )
             windows[key] = window
-            oldest = min(int(m) for m in window["minutes"])
-            expires = (
-                datetime.fromtimestamp(oldest * BUCKET, UTC)
-                + cfg.window
-                + timedelta(seconds=BUCKET)
-            )
-            ctx.schedule(f"r|{self.name}|{subject}", expires)
+            if known is None:
+                # One wake-up per window length: on_wake prunes and sets the next one.
+                oldest = min(int(m) for m in window["minutes"])
+                expires = datetime.fromtimestamp(oldest * BUCKET, UTC) + cfg.window
+                ctx.schedule(f"r|{self.name}|{subject}", expires + timedelta(seconds=BUCKET))
             if count >= cfg.threshold:
                 fire = self._fire(ctx, subject, window, count)
                 if fire is not None:

@@ -31,6 +31,47 @@ THREAD_TTL_SECONDS = 30 * 86400
 PRUNE_EVERY = 20_000
 
 
+# What the incident and alert rules read of a tagged message (lemmas and entities stay out).
+FIELDS = (
+    "id",
+    "source",
+    "kind",
+    "thread_id",
+    "parent_id",
+    "original_id",
+    "status",
+    "url",
+    "author",
+    "created_at",
+    "reactions",
+    "priority",
+    "department",
+    "ingested_at",
+)
+NLP_FIELDS = (
+    "category",
+    "sentiment",
+    "toxicity",
+    "conflict",
+    "conflict_reasons",
+    "is_complaint",
+    "is_question",
+    "addresses",
+    "formal_reply",
+    "rude_reply",
+)
+TEXT_LIMIT = 1000
+
+
+def slim(message: dict[str, Any]) -> dict[str, Any]:
+    """The part of a tagged message the control topic carries."""
+    out = {k: message[k] for k in FIELDS if k in message}
+    out["text"] = str(message.get("text") or "")[:TEXT_LIMIT]
+    nlp = message.get("nlp") or {}
+    out["nlp"] = {k: nlp[k] for k in NLP_FIELDS if k in nlp}
+    return out
+
+
 def route_of(message: dict[str, Any]) -> str:
     """The route of a message whose thread is not known yet."""
     category = (message.get("nlp") or {}).get("category")
@@ -76,7 +117,7 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             seen[0] += 1
             if seen[0] % PRUNE_EVERY == 0:
                 prune(partition)
-            await rt.submit("message", {"message": message}, key=route)
+            await rt.submit("message", {"message": slim(message)}, key=route)
 
     @ctx.app.agent(ctx.topics.responses, name="mcu.alerts.responses")
     async def responses(stream: Any) -> None:

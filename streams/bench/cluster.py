@@ -20,7 +20,7 @@ route:
   receiver: mcu
   group_by: [kind, department]
   group_wait: 1s
-  group_interval: 5s
+  group_interval: 1m
   repeat_interval: 4h
   routes:
     - matchers: ['severity="critical"']
@@ -72,6 +72,7 @@ class Cluster:
     worker_root: Path
     base: Settings
     backfill_after: str = "400d"
+    alerts: bool = True
     own_pages: list[str] = field(default_factory=list)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -122,6 +123,7 @@ class Cluster:
             "MCU_WORKER__WEB_PORT": str(free_port()),
             "MCU_WORKER__METRICS_PORT": str(metrics),
             "MCU_WORKER__DATA_DIR": str(self.dir / f"worker{n}"),
+            "MCU_ALERTS__ENABLED": str(self.alerts).lower(),
             "MCU_ALERTS__CONFIG_FILES": json.dumps(files),
             "MCU_ALERTS__TICK_SECONDS": "1",
             "MCU_ALERTS__SMTP_PORT": str(self.smtp_port),
@@ -177,6 +179,17 @@ class Cluster:
                 if line.startswith("VmHWM:"):
                     peaks.append(int(line.split()[1]) / 1024)
         return peaks
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the live workers have used so far."""
+        total = 0.0
+        for proc in self.procs:
+            try:
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self, drop: bool = True) -> None:
         for proc in [*self.procs, *self.servers]:

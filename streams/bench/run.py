@@ -31,13 +31,15 @@ class RunResult:
     p50_notified_s: float | None
     p99_notified_s: float | None
     peak_rss_mib: float
+    # Worker CPU seconds per message: the throughput an idle core would give, load aside.
+    cpu_ms_per_message: float
     open_incidents: int | None
     incidents: int | None
     open_alerts: int
     alerts_without_incident: int | None
 
 
-def bare_rate(messages: list[dict[str, Any]]) -> float:
+def bare_rate(messages: list[dict[str, Any]]) -> tuple[float, float]:
     """`mcu tag` on the same lines in this process: JSON in, tagging in batches of 64, out."""
     from nlp.jsonl import tag_lines
     from nlp.tagger import Tagger
@@ -45,10 +47,11 @@ def bare_rate(messages: list[dict[str, Any]]) -> float:
     tagger = Tagger()
     lines = [json.dumps(m, ensure_ascii=False) for m in messages]
     list(tag_lines(lines[:64], tagger))  # warm caches
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in tag_lines(lines, tagger):
         pass
-    return len(lines) / (time.perf_counter() - started)
+    wall, used = time.perf_counter() - started, time.process_time() - cpu
+    return len(lines) / wall, 1000 * used / len(lines)
 
 
 def _paced(records: list[bytes], rate: float | None, sent: dict[str, float]) -> Iterator[bytes]:
@@ -95,7 +98,7 @@ def run_cluster(
     records = [json.dumps(m, ensure_ascii=False).encode() for m in messages]
     sent: dict[str, float] = {}
     say(f"  отправка {len(records)} сообщений" + (f" по {rate:.0f}/с" if rate else "") + "…")
-    started = time.monotonic()
+    started, cpu = time.monotonic(), cluster.cpu_seconds()
     publish(base.kafka.bootstrap, _paced(records, rate, sent), raw_topic)
     total = WARMUP + len(records)
 
@@ -107,13 +110,14 @@ def run_cluster(
 
     wait(done, timeout, "обработка всех сообщений")
     seconds = time.monotonic() - started
+    cpu_ms = 1000 * (cluster.cpu_seconds() - cpu) / len(records)
     say(f"  готово за {seconds:.1f} с; замеры…")
     peak = max(cluster.peak_rss_mib() or [0.0])
     index_lat = measure.indexed_latencies(search, set(sent))
     events = measure.alert_events(base.kafka.bootstrap, f"{cluster.prefix}mcu.alerts")
     notify_lat = measure.notified_latencies(events, cluster.smtp_out, sent)
     token = base.alerts.api_token.get_secret_value()
-    alerts = measure.open_alerts(cluster.api_ports[0], token)
+    alerts = measure.open_alerts(cluster.api_ports[0], token) if cluster.alerts else []
     incidents = measure.incidents(search, cluster.index_prefix)
     open_incidents = sum(1 for i in incidents.values() if i.get("state") in ("new", "in_work"))
     orphans = sum(1 for a in alerts if a.get("item_id") not in incidents) if incidents else None
@@ -127,6 +131,7 @@ def run_cluster(
         p50_notified_s=measure.percentile(notify_lat, 50),
         p99_notified_s=measure.percentile(notify_lat, 99),
         peak_rss_mib=peak,
+        cpu_ms_per_message=round(cpu_ms, 3),
         open_incidents=open_incidents if incidents else None,
         incidents=len(incidents) if incidents else None,
         open_alerts=len(alerts),
@@ -144,13 +149,14 @@ def bench(
     days: float = 4.0,
     keep: bool = False,
     timeout: float = 3600.0,
+    alerts: bool = True,
 ) -> dict[str, Any]:
     settings = Settings()
     messages = generate(count, days=days)
     say(f"Сообщений: {len(messages)} за {days:g} сут. (выборка + data/eval, новые id/авторы/время)")
     say("Голый тэггер (`mcu tag` в этом процессе)…")
-    bare = bare_rate(messages)
-    say(f"  {bare:.1f} сообщ./с")
+    bare, bare_cpu_ms = bare_rate(messages)
+    say(f"  {bare:.1f} сообщ./с, {bare_cpu_ms:.2f} мс ЦП на сообщение")
     runs: list[RunResult] = []
     for workers in worker_counts:
         cluster = Cluster(
@@ -159,6 +165,7 @@ def bench(
             base=settings,
             backfill_after=f"{int(days) + 2}d",
             own_pages=[f"{OWN_PAGE}_"],
+            alerts=alerts,
         )
         try:
             runs.append(run_cluster(cluster, workers, messages, rate, say, timeout))
@@ -167,10 +174,14 @@ def bench(
     one = next((r for r in runs if r.workers == 1), runs[0])
     two = next((r for r in runs if r.workers == 2), None)
     return {
+        "alerts": alerts,
         "messages": len(messages),
         "bare_rate": round(bare, 1),
         "e2e_rate": round(one.rate, 1),
         "ratio": round(one.rate / bare, 3),
+        # The same ratio from CPU time (robust on a loaded machine): tagger ms / worker ms.
+        "cpu_ratio": round(bare_cpu_ms / one.cpu_ms_per_message, 3),
+        "bare_cpu_ms": round(bare_cpu_ms, 3),
         "two_worker_speedup": round(two.rate / one.rate, 3) if two else None,
         "p99_indexed_s": _round(one.p99_indexed_s),
         "p99_notified_s": _round(one.p99_notified_s),

@@ -24,6 +24,9 @@ def bench_pipeline(
         Path, typer.Option(help="Код обработчика (другая копия репозитория — замер «до»).")
     ] = ROOT,
     keep: Annotated[bool, typer.Option(help="Не удалять темы и индекс прогона.")] = False,
+    alerts: Annotated[
+        bool, typer.Option(help="С оповещениями (--no-alerts: только разметка и индекс).")
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Последняя строка — JSON.")] = False,
 ) -> None:
     """Прогоняет N сообщений через весь конвейер на запущенном стенде: 1 и 2 обработчика."""
@@ -38,6 +41,9 @@ def bench_pipeline(
         worker_path.resolve(),
         ROOT / ".devstack" / "bench",
         say=lambda line: typer.echo(line, err=as_json),
+        days=days,
+        keep=keep,
+        alerts=alerts,
     )
     typer.echo(table(result, worker_path.resolve()), err=as_json)
     if as_json:

@@ -164,16 +164,10 @@ def test_an_official_reply_closes_the_deadline_of_the_whole_thread() -> None:
         ENGINE.on_message(
             state, comment(n, "Когда починят лифт?", question=True), at("2026-03-10 10:05")
         )
-    out = ENGINE.on_message(
-        state,
-        reply(
-            "vk:-1_100_r",
-            "vk:-1_100_2",
-            "Лифт запустят 12.03, подрядчик на месте.",
-            "2026-03-10 11:00",
-        ),
-        at("2026-03-10 11:00"),
-    )
+    answer = reply("vk:-1_100_r", "vk:-1_100_2", "Лифт запустят 12.03.", "2026-03-10 11:00")
+    # In VK a reply to a comment belongs to the post's thread.
+    answer["thread_id"] = "vk:-1_100"
+    out = ENGINE.on_message(state, answer, at("2026-03-10 11:00"))
     (incident,) = out.incidents
     assert incident["state"] == "answered" and incident["replies"] == 1
     assert out.items[0]["status"] == "answered"
@@ -224,16 +218,9 @@ def test_a_hot_thread_raises_one_conflict_alert_not_one_per_comment() -> None:
 def test_answered_incidents_and_their_keys_are_forgotten_after_retention() -> None:
     state = State()
     ENGINE.on_message(state, comment(1, "Где автобус №5?", question=True), at("2026-03-10 10:00"))
-    ENGINE.on_message(
-        state,
-        reply(
-            "vk:-1_100_r",
-            "vk:-1_100_1",
-            "Автобус №5 идёт по расписанию с 11:00.",
-            "2026-03-10 10:30",
-        ),
-        at("2026-03-10 10:30"),
-    )
+    answer = reply("vk:-1_100_r", "vk:-1_100_1", "Автобус №5 идёт с 11:00.", "2026-03-10 10:30")
+    answer["thread_id"] = "vk:-1_100"
+    ENGINE.on_message(state, answer, at("2026-03-10 10:30"))
     assert state.table("keys")
     later = at("2026-03-10 10:30") + example_config().items.retention + timedelta(minutes=1)
     ENGINE.on_tick(state, later)
