@@ -14,10 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alerts.actions import Action
+from alerts.delivery import DeliveryLog
 from alerts.engine import Outcome
 from alerts.model import AlertEvent
 from alerts.notifiers.dispatch import deliver_due
 from alerts.silences import Silence
+from alerts.state import State
 from alerts.timefmt import iso, opt_dt
 from streams.alerting.gauges import install_gauges
 from streams.alerting.runtime import AlertsRuntime, Shard
@@ -26,8 +28,24 @@ from streams.context import Context
 log = logging.getLogger(__name__)
 
 
-def apply(rt: AlertsRuntime, shard: Shard, event: dict[str, Any], now: datetime) -> Outcome:
-    kind, engine, state = event["type"], shard.engine, shard.state
+def merge(outcomes: list[Outcome]) -> Outcome:
+    """Outcomes of a batch in order; the latest document of each incident and message."""
+    incidents = {d["id"]: d for o in outcomes for d in o.incidents}
+    items = {d["id"]: d for o in outcomes for d in o.items}
+    return Outcome(
+        [e for o in outcomes for e in o.alerts],
+        list(items.values()),
+        list(incidents.values()),
+        [link for o in outcomes for link in o.links],
+    )
+
+
+def apply(
+    rt: AlertsRuntime, shard: Shard, state: State, event: dict[str, Any], now: datetime
+) -> Outcome:
+    kind, engine = event["type"], shard.engine
+    if kind == "messages":
+        return merge([engine.on_message(state, m, now) for m in event["messages"]])
     if kind == "message":
         return engine.on_message(state, event["message"], now)
     if kind == "response":
@@ -88,9 +106,9 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                     float(item["response_hours"])
                 )
 
-    async def deliver(shard: Shard, now: datetime) -> list[str]:
+    async def deliver(shard: Shard, dlog: DeliveryLog, now: datetime) -> list[str]:
         """Sends what is due; returns journaled keys still waiting for their record."""
-        journal, dlog = shard.journal, shard.log
+        journal = shard.journal
         # Keys journaled by a worker that died before its changelog write are sent already.
         waiting = []
         for key in journal.recorded():
@@ -114,24 +132,27 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 metrics.notifications.labels(record.notification.channel, "failed").inc()
         return waiting
 
-    def housekeeping(shard: Shard, now: datetime) -> None:
+    def housekeeping(state: State, dlog: DeliveryLog, now: datetime) -> None:
         """Sent notifications older than the retention go, once an hour (a scan of the log)."""
-        marks = shard.state.table("marks")
+        marks = state.table("marks")
         last = opt_dt(marks.get("pruned_at"))
         if last is not None and (now - last).total_seconds() < 3600:
             return
-        shard.log.prune(now, keep_deliveries)
+        dlog.prune(now, keep_deliveries)
         marks["pruned_at"] = iso(now)
 
     async def handle(shard: Shard, event: dict[str, Any]) -> None:
         now = datetime.now(UTC)
-        outcome = apply(rt, shard, event, now)
-        state = shard.state
+        session = shard.session()
+        state = session.state
+        outcome = apply(rt, shard, state, event, now)
         notifications = [n for ev in outcome.alerts for n in rt.router.on_event(state, ev, now)]
         if event["type"] == "tick":
             notifications += rt.router.on_tick(state, now)
-        shard.log.enqueue_all(notifications, now)
+        session.log.enqueue_all(notifications, now)
         count(outcome.alerts, event.get("message"))
+        for message in event.get("messages", []):
+            count([], message)
         count_items(outcome.items)
         for ev in outcome.alerts:
             await ctx.topics.alerts.send(
@@ -144,9 +165,12 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 key=f"p{shard.partition}".encode(),
                 value=json.dumps(record, ensure_ascii=False).encode(),
             )
+        waiting: list[str] = []
         if event["type"] == "tick":
-            housekeeping(shard, now)
-            waiting = await deliver(shard, now)
+            housekeeping(state, session.log, now)
+            waiting = await deliver(shard, session.log, now)
+        session.flush()
+        if event["type"] == "tick":
             # Once the delivery log's changelog is in Kafka, the journal is not needed.
             await ctx.app.producer.flush()
             shard.journal.keep_only(waiting)

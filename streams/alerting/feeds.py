@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Threads are remembered this long after their first message, then forgotten in passes.
 THREAD_TTL_SECONDS = 30 * 86400
 PRUNE_EVERY = 20_000
+# A batch goes out at this many messages, or after this many seconds.
+BATCH = 200
+BATCH_SECONDS = 0.2
 
 
 # What the incident and alert rules read of a tagged message (lemmas and entities stay out).
@@ -80,6 +83,27 @@ def route_of(message: dict[str, Any]) -> str:
     return f"t|{message.get('thread_id') or message.get('id')}"
 
 
+class Batch:
+    """Slim messages per route, sent as one control record per route: one event, one
+    write-back of the incident state, for a whole burst about one problem."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[dict[str, Any]]] = {}
+        self.events: list[Any] = []
+        self.size = 0
+        self.lock = asyncio.Lock()
+
+    def add(self, route: str, message: dict[str, Any], event: Any) -> None:
+        self.routes.setdefault(route, []).append(message)
+        self.events.append(event)
+        self.size += 1
+
+    def take(self) -> tuple[dict[str, list[dict[str, Any]]], list[Any]]:
+        routes, events = self.routes, self.events
+        self.routes, self.events, self.size = {}, [], 0
+        return routes, events
+
+
 def install(ctx: Context, rt: AlertsRuntime) -> None:
     settings = ctx.settings.alerts
     origin = ctx.settings.kafka.topics.responses
@@ -99,14 +123,27 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             if key.startswith(prefix) and value[1] < horizon:
                 del threads[key]
 
+    batch = Batch()
+
+    async def flush() -> None:
+        async with batch.lock:
+            routes, events = batch.take()
+            for route, messages in routes.items():
+                await rt.submit("messages", {"messages": messages}, key=route)
+            # Acknowledged only once sent: a crash before re-reads them, never loses them.
+            for event in events:
+                event.ack()
+
     @ctx.app.agent(ctx.topics.tagged, name="mcu.alerts.messages")
     async def messages(stream: Any) -> None:
-        async for event in stream.events():
+        async for event in stream.noack().events():
             try:
                 message = json.loads(event.value)
             except ValueError:
+                event.ack()
                 continue  # the index agent dead-letters it
             if not isinstance(message, dict) or not message.get("id"):
+                event.ack()
                 continue
             partition = event.message.partition
             thread = f"{partition}/{message.get('thread_id') or message['id']}"
@@ -117,7 +154,14 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             seen[0] += 1
             if seen[0] % PRUNE_EVERY == 0:
                 prune(partition)
-            await rt.submit("message", {"message": slim(message)}, key=route)
+            batch.add(route, slim(message), event)
+            if batch.size >= BATCH:
+                await flush()
+
+    @ctx.app.timer(interval=BATCH_SECONDS, name="mcu.alerts.messages.flush")
+    async def flush_now() -> None:
+        if batch.size:
+            await flush()
 
     @ctx.app.agent(ctx.topics.responses, name="mcu.alerts.responses")
     async def responses(stream: Any) -> None:

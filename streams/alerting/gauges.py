@@ -9,7 +9,7 @@ from streams.alerting.runtime import AlertsRuntime
 from streams.alerting.shards import partition_of_key
 from streams.context import Context
 
-INTERVAL_SECONDS = 15.0
+INTERVAL_SECONDS = 5.0
 STATES = ("new", "in_work", "answered", "resolved", "not_ours", "chatter")
 
 
@@ -28,6 +28,9 @@ def install_gauges(ctx: Context, rt: AlertsRuntime) -> None:
     metrics = ctx.metrics
     departments = sorted({d.id for d in rt.config.roster.departments})
     pairs = rt.engine.rule_severities()
+    for department in departments:
+        for state in STATES:
+            metrics.incidents.labels(department, state).set(0)
 
     @ctx.app.timer(interval=INTERVAL_SECONDS, name="mcu.alerts.gauges")
     async def gauges() -> None:

@@ -25,6 +25,7 @@ from alerts.router import Router
 from alerts.state import ENGINE_TABLES, ROUTER_TABLES, State
 from streams.alerting.journal import SentJournal
 from streams.alerting.shards import Prefixed
+from streams.alerting.writeback import WriteBack
 from streams.settings import AlertsSettings
 
 DELIVERIES = "deliveries"
@@ -33,14 +34,31 @@ TABLES = (*ENGINE_TABLES, *ROUTER_TABLES, DELIVERIES, PENDING)
 
 
 @dataclass
+class Session:
+    """One control event's view of a partition's state: written back once, at the end."""
+
+    state: State
+    log: DeliveryLog
+    views: dict[str, WriteBack]
+
+    def flush(self) -> None:
+        for view in self.views.values():
+            view.flush()
+
+
+@dataclass
 class Shard:
-    """One partition's engine, state, delivery log and sent-journal."""
+    """One partition's engine, tables (its keys only) and sent-journal."""
 
     partition: int
     engine: Engine
-    state: State
-    log: DeliveryLog
+    tables: dict[str, Prefixed]
     journal: SentJournal
+
+    def session(self) -> Session:
+        views = {name: WriteBack(table) for name, table in self.tables.items()}
+        state = State(dict(views))
+        return Session(state, DeliveryLog(views[DELIVERIES], pending=views[PENDING]), views)
 
 
 @dataclass
@@ -62,12 +80,10 @@ class AlertsRuntime:
 
     def shard(self, partition: int) -> Shard:
         if partition not in self.shards:
-            state = State({name: Prefixed(self.tables[name], partition) for name in TABLES})
             self.shards[partition] = Shard(
                 partition=partition,
                 engine=Engine(self.config, shard=f"{partition}."),
-                state=state,
-                log=DeliveryLog(state.table(DELIVERIES), pending=state.table(PENDING)),
+                tables={name: Prefixed(self.tables[name], partition) for name in TABLES},
                 journal=SentJournal(self.journal_dir / f"sent-p{partition}.journal"),
             )
         return self.shards[partition]
