@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
 import urllib.request
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from streams.search import SearchEngine
 from streams.search.incidents import incidents_index
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
 def lags(bootstrap: str, group: str, prefix: str) -> dict[str, int]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reports.ratings import percentile
 from streams.bench import measure
 from streams.bench.cluster import Cluster, wait
 from streams.bench.corpus import OWN_PAGE, generate
@@ -126,10 +127,10 @@ def run_cluster(
         messages=len(records),
         seconds=seconds,
         rate=len(records) / seconds,
-        p50_indexed_s=measure.percentile(index_lat, 50),
-        p99_indexed_s=measure.percentile(index_lat, 99),
-        p50_notified_s=measure.percentile(notify_lat, 50),
-        p99_notified_s=measure.percentile(notify_lat, 99),
+        p50_indexed_s=percentile(index_lat, 50),
+        p99_indexed_s=percentile(index_lat, 99),
+        p50_notified_s=percentile(notify_lat, 50),
+        p99_notified_s=percentile(notify_lat, 99),
         peak_rss_mib=peak,
         cpu_ms_per_message=round(cpu_ms, 3),
         open_incidents=open_incidents if incidents else None,
