@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -75,6 +76,8 @@ class Cluster:
     alerts: bool = True
     own_pages: list[str] = field(default_factory=list)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    # The run's own API token (long, random: a worker refuses short or devstack tokens).
+    api_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     servers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     api_ports: list[int] = field(default_factory=list)
@@ -129,6 +132,7 @@ class Cluster:
             "MCU_ALERTS__SMTP_PORT": str(self.smtp_port),
             "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{self.bot_port}",
             "MCU_ALERTS__API_PORT": str(api),
+            "MCU_ALERTS__API_TOKEN": self.api_token,
             "MCU_ALERTS__JOURNAL_DIR": str(self.dir / "journal"),
             # One BLAS thread per worker: two workers on two cores do not fight over them.
             "OMP_NUM_THREADS": "1",

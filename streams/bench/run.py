@@ -117,8 +117,7 @@ def run_cluster(
     index_lat = measure.indexed_latencies(search, set(sent))
     events = measure.alert_events(base.kafka.bootstrap, f"{cluster.prefix}mcu.alerts")
     notify_lat = measure.notified_latencies(events, cluster.smtp_out, sent)
-    token = base.alerts.api_token.get_secret_value()
-    alerts = measure.open_alerts(cluster.api_ports[0], token) if cluster.alerts else []
+    alerts = measure.open_alerts(cluster.api_ports[0], cluster.api_token) if cluster.alerts else []
     incidents = measure.incidents(search, cluster.index_prefix)
     open_incidents = sum(1 for i in incidents.values() if i.get("state") in ("new", "in_work"))
     orphans = sum(1 for a in alerts if a.get("item_id") not in incidents) if incidents else None
