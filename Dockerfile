@@ -7,6 +7,8 @@ COPY nlp ./nlp
 COPY alerts ./alerts
 COPY reports ./reports
 RUN pip install --no-cache-dir .
+# The audit log's volume: a new named volume takes this folder's owner and mode (owner only).
+RUN mkdir -p /var/lib/mcu-audit && chown nobody /var/lib/mcu-audit && chmod 0700 /var/lib/mcu-audit
 USER nobody
 ENTRYPOINT ["mcu"]
 CMD ["worker"]

@@ -1,11 +1,11 @@
-"""HTTP API for people and scripts: list alerts, acknowledge, resolve, silence (token auth).
+"""HTTP API for people and scripts: list alerts, acknowledge, resolve, silence, read the audit log.
 
+Each person has a token of their own (alerts/access.py); what they do is recorded under their id.
 Thin by design: the host passes callables that talk to its state; this module only speaks HTTP.
 """
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,8 +13,11 @@ from typing import Any
 
 from aiohttp import web
 
+from alerts.access import Caller, Permission
 from alerts.actions import Action, ActionKind
+from alerts.audit import AuditEntry, for_silence
 from alerts.durations import parse_duration
+from alerts.pii import NO_MASK, PiiMask
 from alerts.silences import Silence
 
 
@@ -28,6 +31,10 @@ class ApiHandlers:
     expire_silence: Callable[[str], Awaitable[bool]]
     # The host's clock: alerts/ never reads the time itself.
     clock: Callable[[], datetime]
+    # Appends to the audit log and returns once it is stored.
+    record: Callable[[AuditEntry], Awaitable[None]]
+    # Audit entries since a moment, of one actor, at most `limit` newest.
+    read_audit: Callable[[datetime | None, str | None, int], Awaitable[list[AuditEntry]]]
 
 
 class _BadRequest(Exception):
@@ -38,21 +45,51 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"ok": False, "error": message}, status=status)
 
 
-def create_app(handlers: ApiHandlers, token: str, prefix: str = "/api/v1") -> web.Application:
-    """GET alerts, POST alerts/{id}/ack|resolve, GET|POST silences, DELETE silences/{id}."""
-    if not token:
-        raise ValueError("API token must not be empty")
+OPEN = frozenset({"health"})
+# What each route needs; anything else (a 404, a 405) is answered to any valid token.
+NEEDS: dict[tuple[str, str], Permission] = {
+    ("GET", "alerts"): "read",
+    ("POST", "ack"): "act",
+    ("POST", "resolve"): "act",
+    ("GET", "silences"): "read",
+    ("POST", "silences"): "act",
+    ("DELETE", "silence"): "act",
+    ("GET", "audit"): "audit",
+}
+CALLER = web.RequestKey("caller", Caller)
+ROLE_RU = {"viewer": "просмотр", "operator": "оператор", "admin": "администратор"}
+
+
+def create_app(
+    handlers: ApiHandlers,
+    authenticate: Callable[[str], Caller | None],
+    *,
+    pii: PiiMask = NO_MASK,
+    prefix: str = "/api/v1",
+) -> web.Application:
+    """GET alerts, POST alerts/{id}/ack|resolve, GET|POST silences, DELETE silences/{id}, GET audit.
+
+    `authenticate` maps a presented token to the person behind it (None: refused)."""
 
     @web.middleware
     async def auth(
         request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
-        if request.path == f"{prefix}/health":
+        route = request.match_info.route.name or ""
+        if route in OPEN:
             return await handler(request)
+        # Closed by default: any other path (unknown ones too) needs a valid token first.
         given = request.headers.get("Authorization", "")
         given = given.removeprefix("Bearer ").strip() or request.headers.get("X-Api-Token", "")
-        if not hmac.compare_digest(given.encode(), token.encode()):
+        caller = authenticate(given)
+        if caller is None:
             return _error(401, "нужен верный токен: заголовок Authorization: Bearer <токен>")
+        method = "GET" if request.method == "HEAD" else request.method
+        needed = NEEDS.get((method, route), "read")
+        if not caller.may(needed):
+            role = ROLE_RU.get(caller.role, caller.role)
+            return _error(403, f"недостаточно прав: у роли «{role}» нет доступа к этому действию")
+        request[CALLER] = caller
         try:
             return await handler(request)
         except _BadRequest as exc:
@@ -73,15 +110,20 @@ def create_app(handlers: ApiHandlers, token: str, prefix: str = "/api/v1") -> we
         return web.json_response({"ok": True})
 
     async def list_alerts(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "alerts": await handlers.list_alerts()})
+        alerts = [pii.alert(a) for a in await handlers.list_alerts()]
+        return web.json_response({"ok": True, "alerts": alerts})
 
     def act(kind: ActionKind) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
-            data = await body(request)
-            by = str(data.get("by") or "api")
-            action = Action(request.match_info["alert_id"], kind, by, handlers.clock(), "api")
+            await body(request)
+            # Who acted is the person behind the token; a `by` in the body is not trusted.
+            caller = request[CALLER]
+            action = Action(
+                request.match_info["alert_id"], kind, caller.id, handlers.clock(), "api"
+            )
             if not await handlers.act(action):
                 return _error(404, "нет такого открытого оповещения")
+            await handlers.record(AuditEntry(action.at, caller.id, kind, action.alert_id, "api"))
             return web.json_response({"ok": True, "action": action.to_dict()})
 
         return handle
@@ -92,27 +134,47 @@ def create_app(handlers: ApiHandlers, token: str, prefix: str = "/api/v1") -> we
     async def add_silence(request: web.Request) -> web.Response:
         data = await body(request)
         now = handlers.clock()
-        silence = _silence(data, now)
+        caller = request[CALLER]
+        silence = _silence(data, now, caller.id)
         await handlers.add_silence(silence)
+        await handlers.record(for_silence(silence, caller.id, now))
         return web.json_response({"ok": True, "silence": silence.to_dict()}, status=201)
 
     async def expire_silence(request: web.Request) -> web.Response:
-        if not await handlers.expire_silence(request.match_info["silence_id"]):
+        silence_id = request.match_info["silence_id"]
+        if not await handlers.expire_silence(silence_id):
             return _error(404, "нет такой тишины")
+        caller = request[CALLER]
+        await handlers.record(
+            AuditEntry(handlers.clock(), caller.id, "expire_silence", silence_id, "api")
+        )
         return web.json_response({"ok": True})
 
+    async def audit(request: web.Request) -> web.Response:
+        query = request.query
+        try:
+            since = datetime.fromisoformat(query["since"]) if query.get("since") else None
+            limit = int(query.get("limit", "1000"))
+        except ValueError as exc:
+            raise _BadRequest("since — момент ISO 8601, limit — целое число") from exc
+        if since is not None and since.tzinfo is None:
+            raise _BadRequest("since нужен со смещением часового пояса")
+        entries = await handlers.read_audit(since, query.get("actor") or None, max(limit, 1))
+        return web.json_response({"ok": True, "entries": [e.to_dict() for e in entries]})
+
     app = web.Application(middlewares=[auth])
-    app.router.add_get(f"{prefix}/health", health)
-    app.router.add_get(f"{prefix}/alerts", list_alerts)
-    app.router.add_post(f"{prefix}/alerts/{{alert_id}}/ack", act("ack"))
-    app.router.add_post(f"{prefix}/alerts/{{alert_id}}/resolve", act("resolve"))
-    app.router.add_get(f"{prefix}/silences", list_silences)
-    app.router.add_post(f"{prefix}/silences", add_silence)
-    app.router.add_delete(f"{prefix}/silences/{{silence_id}}", expire_silence)
+    app.router.add_get(f"{prefix}/health", health, name="health")
+    app.router.add_get(f"{prefix}/alerts", list_alerts, name="alerts")
+    app.router.add_post(f"{prefix}/alerts/{{alert_id}}/ack", act("ack"), name="ack")
+    app.router.add_post(f"{prefix}/alerts/{{alert_id}}/resolve", act("resolve"), name="resolve")
+    app.router.add_get(f"{prefix}/silences", list_silences, name="silences")
+    app.router.add_post(f"{prefix}/silences", add_silence, name="silences")
+    app.router.add_delete(f"{prefix}/silences/{{silence_id}}", expire_silence, name="silence")
+    app.router.add_get(f"{prefix}/audit", audit, name="audit")
     return app
 
 
-def _silence(data: dict[str, Any], now: datetime) -> Silence:
+def _silence(data: dict[str, Any], now: datetime, actor: str) -> Silence:
     """Matchers as strings ('category="roads"') or Alertmanager objects; ends_at or duration."""
     raw = data.get("matchers")
     if not isinstance(raw, list) or not raw:
@@ -138,7 +200,7 @@ def _silence(data: dict[str, Any], now: datetime) -> Silence:
         silence = Silence.create(
             matchers,
             ends_at,
-            str(data.get("created_by") or "api"),
+            actor,
             str(data.get("comment") or ""),
             now,
         )

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Channel = Literal["email", "telegram"]
 CHANNELS: tuple[Channel, ...] = ("telegram", "email")
 DEPARTMENT_RECEIVER = "$department"
 Problem = tuple[tuple[str | int, ...], str]
+# What a person may do in the alerts API: read; read and act (ack, resolve, silence);
+# everything and read the audit log.
+Role = Literal["viewer", "operator", "admin"]
+# A token is never stored, only its SHA-256 (`mcu token new PERSON` prints both once).
+TokenHash = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 
 
 class _Strict(BaseModel):
@@ -28,6 +33,9 @@ class PersonConfig(_Strict):
     # Who may press the buttons; defaults to the chat id (a private chat with the bot).
     telegram_user_id: int | None = None
     channels: list[Channel] | None = None
+    # The person's alerts API tokens (several while one is being replaced) and role.
+    api_tokens: list[TokenHash] = []
+    api_role: Role = "operator"
 
 
 class GroupConfig(_Strict):
@@ -81,6 +89,17 @@ class RosterConfig(_Strict):
                                 "нет ни участников, ни адреса: оповещения некому слать",
                             )
                         )
+        token_owner: dict[str, str] = {}
+        for index, person in enumerate(self.people):
+            for t, token in enumerate(person.api_tokens):
+                if token in token_owner:
+                    found.append(
+                        (
+                            ("people", index, "api_tokens", t),
+                            f"этот токен уже у {token_owner[token]!r}",
+                        )
+                    )
+                token_owner.setdefault(token, person.id)
         owners: dict[str, str] = {}
         for index, dept in enumerate(self.departments):
             for c, category in enumerate(dept.categories):
@@ -152,6 +171,13 @@ class Roster:
 
     def person_for_telegram_user(self, user_id: int) -> str | None:
         return self._by_telegram.get(user_id)
+
+    def people_behind(self, receiver: str) -> set[str]:
+        """The people a notification to this receiver reaches: the person, or a group's members."""
+        if receiver in self._people:
+            return {receiver}
+        group = self._groups.get(receiver)
+        return set(group.members) if group is not None else set()
 
     def resolve(self, receiver: str, labels: Mapping[str, str]) -> str | None:
         """Turns `$department` into the department of the alert; other names stay."""

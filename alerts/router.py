@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Collection, Iterable, MutableMapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +13,7 @@ from alerts.inhibition import Inhibitor, InhibitRule
 from alerts.matchers import match_all
 from alerts.model import Alert, AlertEvent
 from alerts.notification import Notification, NotificationKind, delivery_key
+from alerts.pii import NO_MASK, PiiMask
 from alerts.roster import Channel, Roster
 from alerts.routes import Route, group_id, match_routes
 from alerts.silences import Silence
@@ -28,8 +29,16 @@ FORGET_EVERY = timedelta(minutes=1)
 class Router:
     """Pure notification planning over a State; the caller delivers what it returns."""
 
-    def __init__(self, config: AlertsConfig) -> None:
+    def __init__(
+        self,
+        config: AlertsConfig,
+        *,
+        pii: PiiMask = NO_MASK,
+        channels: Collection[Channel] | None = None,
+    ) -> None:
+        """`channels`: the ones the host can deliver to (None: all); others are not planned."""
         self.config = config
+        self.channels = set(channels) if channels is not None else None
         self.roster = Roster(config.roster)
         self.root = config.root_route()
         self.routes = {r.id: r for r in self.root.walk()}
@@ -42,7 +51,9 @@ class Router:
         }
         self.chains: dict[str, EscalationChain] = dict(config.escalations)
         self.static_silences = [Silence.from_config(s) for s in config.silences]
-        self.renderer = Renderer(config.tz, config.links.message_url, self.roster.display_name)
+        self.renderer = Renderer(
+            config.tz, config.links.message_url, self.roster.display_name, pii=pii
+        )
 
     def on_event(self, state: State, event: AlertEvent, now: datetime) -> list[Notification]:
         now = require_aware(now)
@@ -298,6 +309,7 @@ class Router:
                 alert_ids=tuple(a.id for a in firing),
             )
             for c in contacts
+            if self.channels is None or c.channel in self.channels
         ]
 
     def _forget(self, state: State, now: datetime) -> None:

@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 from alerts.actions import callback_data
 from alerts.durations import format_duration_ru, format_span_ru, parse_span, plural_ru
+from alerts.links import kibana_id, safe_url
 from alerts.model import Alert
 from alerts.notification import Button
+from alerts.pii import NO_MASK, PiiMask
 
 CATEGORY_RU = {
     "improvement": "Благоустройство",
@@ -85,6 +87,7 @@ BUTTON_RESOLVE = "Решено"
 PRESS_ANSWER = {"ack": "Взято в работу", "resolve": "Отмечено как решённое"}
 PRESS_UNKNOWN = "Кнопка устарела или неизвестна"
 PRESS_FORBIDDEN = "Нет доступа: вас нет в списке получателей оповещений МЦУ"
+PRESS_NOT_RECIPIENT = "Нет доступа: это оповещение отправлено не вам, нажатие не засчитано"
 MAX_ALERTS = 10
 TELEGRAM_LIMIT = 4000
 
@@ -99,7 +102,11 @@ def _b(text: str) -> Line:
     return text, f"<b>{html.escape(text, quote=False)}</b>"
 
 
-def _link(title: str, url: str) -> Line:
+def _link(title: str, url: str | None) -> Line | None:
+    """Only an http(s) URL becomes a link; anything else (javascript:, data:) is left out."""
+    url = safe_url(url)
+    if url is None:
+        return None
     return f"{title}: {url}", f'<a href="{html.escape(url)}">{html.escape(title, quote=False)}</a>'
 
 
@@ -127,10 +134,13 @@ class Rendered:
 @dataclass(frozen=True)
 class Renderer:
     tz: ZoneInfo
-    # Link to the message in Kibana / OpenSearch Dashboards; {id} and {id_url} are replaced.
+    # Link to the message in Kibana / OpenSearch Dashboards: {id} is escaped for the KQL phrase
+    # inside the rison query (`query:'id:"{id}"'`), {id_url} is only URL-encoded.
     message_url: str | None = None
     display_name: Callable[[str], str] = field(default=lambda ident: ident)
     text_limit: int = 400
+    # Phones, e-mails (and author names) of citizens as the receivers see them.
+    pii: PiiMask = NO_MASK
 
     def when(self, moment: datetime | str) -> str:
         value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
@@ -230,11 +240,11 @@ class Renderer:
         if a.get("created_at"):
             meta.append(self.when(a["created_at"]))
         if a.get("author"):
-            meta.append(a["author"])
+            meta.append(self.pii.name(a["author"]))
         if any(meta):
             lines.append(_t(" · ".join(m for m in meta if m)))
         if a.get("text"):
-            lines.append(_t(f"«{trim(a['text'], self.text_limit)}»"))
+            lines.append(_t(f"«{trim(self.pii.text(a['text']), self.text_limit)}»"))
         if a.get("deadline"):
             span = a.get("span")
             spelled = f" ({format_span_ru(parse_span(span))})" if span else ""
@@ -283,7 +293,7 @@ class Renderer:
                 lines.append(
                     _t(
                         f"Ответ{f' ({who})' if who else ''}: "
-                        f"«{trim(a['reply_text'], self.text_limit)}»"
+                        f"«{trim(self.pii.text(a['reply_text']), self.text_limit)}»"
                     )
                 )
             if a.get("text"):
@@ -293,20 +303,16 @@ class Renderer:
 
     def _links(self, alert: Alert) -> list[Line]:
         a = alert.annotations
-        links: list[Line] = []
+        links: list[Line | None] = []
         if self.message_url and a.get("message_id"):
             ident = a["message_id"]
-            links.append(
-                _link(
-                    "Открыть в поиске",
-                    self.message_url.format(id=ident, id_url=quote(ident, safe="")),
-                )
-            )
+            url = self.message_url.format(id=kibana_id(ident), id_url=quote(ident, safe=""))
+            links.append(_link("Открыть в поиске", url))
         if a.get("url"):
             links.append(_link("Оригинал", a["url"]))
         if a.get("reply_url") and a.get("reply_url") != a.get("url"):
             links.append(_link("Ответ", a["reply_url"]))
-        return links
+        return [link for link in links if link is not None]
 
     def resolved_lines(self, alert: Alert) -> list[Line]:
         reason = RESOLUTION_RU.get(alert.resolution or "", alert.resolution or "")
@@ -318,7 +324,7 @@ class Renderer:
         if category:
             lines.append(_t(f"Категория: {CATEGORY_RU.get(category, category)}"))
         if alert.annotations.get("text"):
-            lines.append(_t(f"«{trim(alert.annotations['text'], 120)}»"))
+            lines.append(_t(f"«{trim(self.pii.text(alert.annotations['text']), 120)}»"))
         return lines
 
 

@@ -75,10 +75,7 @@ def start_worker(settings: StackSettings) -> bool:
         marker="streams.worker",
         env={
             "MCU_WORKER__DATA_DIR": str(Layout.at(settings.devstack.dir).root / "worker"),
-            # Alerts go to the devstack's own SMTP and Bot API servers.
-            "MCU_ALERTS__SMTP_HOST": "127.0.0.1",
-            "MCU_ALERTS__SMTP_PORT": str(settings.devstack.smtp_port),
-            "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{settings.devstack.botapi_port}",
+            **settings.worker_env(),
         },
     )
     deadline = time.monotonic() + 120
@@ -174,7 +171,7 @@ def open_alerts(settings: StackSettings) -> int:
     cfg = settings.alerts
     req = urllib.request.Request(
         f"http://{cfg.api_host}:{cfg.api_port}/api/v1/alerts",
-        headers={"Authorization": f"Bearer {cfg.api_token.get_secret_value()}"},
+        headers={"Authorization": f"Bearer {settings.devstack.api_token}"},
     )
     data = json.loads(urllib.request.urlopen(req, timeout=5).read())
     return len(data["alerts"])

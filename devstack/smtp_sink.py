@@ -17,7 +17,7 @@ from types import FrameType
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 def parse_mail(content: bytes) -> dict[str, Any]:
@@ -58,14 +58,44 @@ class JsonLinesHandler:
         return "250 OK"
 
 
+class Credentials:
+    """aiosmtpd authenticator: AUTH PLAIN / LOGIN with one user (over loopback, without TLS)."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            self.user,
+            self.password,
+        )
+        return AuthResult(success=ok, handled=False)
+
+
 class SmtpSink:
     """Start/stop from code (tests); the server runs in aiosmtpd's own thread."""
 
-    def __init__(self, out: Path, host: str = "127.0.0.1", port: int = 8025) -> None:
+    def __init__(
+        self,
+        out: Path,
+        host: str = "127.0.0.1",
+        port: int = 8025,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
+        """`credentials`: (user, password) a client must log in with; None: no AUTH."""
         self.out = out
         self.host = host
         self.port = port
-        self._controller = Controller(JsonLinesHandler(out), hostname=host, port=port)
+        auth: dict[str, Any] = {}
+        if credentials is not None:
+            auth = {
+                "authenticator": Credentials(*credentials),
+                "auth_required": True,
+                "auth_require_tls": False,
+            }
+        self._controller = Controller(JsonLinesHandler(out), hostname=host, port=port, **auth)
 
     def start(self) -> SmtpSink:
         self._controller.start()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from alerts.links import safe_url
 from reports.documents import Doc
 from reports.names import DEFAULT_NAMES, Names
 from reports.period import TZ
@@ -79,8 +80,9 @@ def _snippet(text: str, limit: int = 220) -> str:
 
 def _link(doc: Doc) -> str:
     source = escape(SOURCES.get(doc.source, doc.source))
-    if doc.url:
-        return f'<a href="{escape(doc.url)}">{source}</a>'
+    url = safe_url(doc.url)
+    if url is not None:
+        return f'<a href="{escape(url)}">{source}</a>'
     return source
 
 

@@ -8,13 +8,33 @@ from prometheus_client import CollectorRegistry
 from nlp.config import load_config
 from streams.context import Context, Topics
 from streams.metrics import Metrics
-from streams.settings import Settings
+from streams.settings import KafkaSettings, Settings
+
+
+def broker_credentials(kafka: KafkaSettings) -> faust.SASLCredentials | None:
+    """SASL (SCRAM in docker-compose) for faust's aiokafka clients; None on a PLAINTEXT broker."""
+    if kafka.security_protocol == "PLAINTEXT":
+        return None
+    import ssl
+
+    context = None
+    if kafka.security_protocol == "SASL_SSL":
+        cafile = str(kafka.ssl_cafile) if kafka.ssl_cafile else None
+        context = ssl.create_default_context(cafile=cafile)
+    password = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
+    return faust.SASLCredentials(
+        username=kafka.sasl_username,
+        password=password,
+        mechanism=kafka.sasl_mechanism,
+        ssl_context=context,
+    )
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Context:
     app = faust.App(
         settings.worker.app_id,
         broker=f"kafka://{settings.kafka.bootstrap}",
+        broker_credentials=broker_credentials(settings.kafka),
         # Tables live in memory and are rebuilt from their Kafka changelog topics on start.
         store="memory://",
         topic_partitions=settings.kafka.partitions,

@@ -14,7 +14,8 @@ Flow
 - mcu_messages_conflict_total {source, category}: tagged messages with nlp.conflict.
 - mcu_messages_complaint_total {source, category}: tagged messages with nlp.is_complaint.
 - mcu_messages_indexed_total {source}: documents written to the search engine.
-- mcu_deadletter_total {reason}: messages sent to mcu.deadletter (reasons: DEADLETTER_REASONS).
+- mcu_deadletter_total {stage, reason}: records sent to mcu.deadletter (stages: DEADLETTER_STAGES,
+  reasons: DEADLETTER_REASONS).
 - mcu_index_errors_total {reason}: documents the search engine rejected or could not take
   (reasons: INDEX_ERROR_REASONS).
 
@@ -70,12 +71,20 @@ from prometheus_client import (
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
-SOURCES = ("vk", "telegram", "ok", "pos", "email", "site")
+SOURCES = ("vk", "telegram", "ok", "max", "pos", "email", "site", "other")
 KINDS = ("post", "comment", "appeal", "reply")
 SENTIMENTS = ("negative", "neutral", "positive")
 STAGES = ("tagged", "indexed", "alert_delivered")
-DEADLETTER_REASONS = ("invalid_json", "invalid_message", "nlp_error", "too_large")
-INDEX_ERROR_REASONS = ("rejected", "mapping", "unavailable", "timeout")
+DEADLETTER_REASONS = (
+    "invalid_json",
+    "invalid_message",
+    "nlp_error",
+    "too_large",
+    "index_rejected",
+    "internal",
+)
+DEADLETTER_STAGES = ("tag", "index", "alerts", "status")
+INDEX_ERROR_REASONS = ("rejected", "mapping", "unavailable", "timeout", "retried")
 CHANNELS = ("email", "telegram")
 DELIVERY_RESULTS = ("sent", "failed", "suppressed")
 
@@ -192,7 +201,7 @@ class Metrics:
             "mcu_messages_indexed", "Записано в поисковый индекс", ["source"], registry=r
         )
         self.deadletter = Counter(
-            "mcu_deadletter", "Отправлено в mcu.deadletter", ["reason"], registry=r
+            "mcu_deadletter", "Отправлено в mcu.deadletter", ["stage", "reason"], registry=r
         )
         self.index_errors = Counter("mcu_index_errors", "Ошибки индексации", ["reason"], registry=r)
         self.pipeline_latency = Histogram(
@@ -258,8 +267,9 @@ class Metrics:
                 self.messages_received.labels(source=source, kind=kind)
         for stage in STAGES:
             self.pipeline_latency.labels(stage=stage)
-        for reason in DEADLETTER_REASONS:
-            self.deadletter.labels(reason=reason)
+        for stage in DEADLETTER_STAGES:
+            for reason in DEADLETTER_REASONS:
+                self.deadletter.labels(stage=stage, reason=reason)
         for reason in INDEX_ERROR_REASONS:
             self.index_errors.labels(reason=reason)
         for channel in CHANNELS:
@@ -293,6 +303,11 @@ class Metrics:
             self.alerts_acknowledged.labels(rule=rule, severity=severity)
             self.alerts_resolved.labels(rule=rule, severity=severity)
             self.alerts_open.labels(rule=rule, severity=severity).set(0)
+
+    @staticmethod
+    def source(name: object) -> str:
+        """A bounded label for a source: its name when known, else "other"."""
+        return name if isinstance(name, str) and name in SOURCES else "other"
 
     def observe_tagged(
         self, *, source: str, category: str, sentiment: str, conflict: bool, complaint: bool

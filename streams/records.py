@@ -1,57 +1,22 @@
-"""Wire schemas at the edge: a raw message is validated here, then travels as a plain dict."""
+"""Wire schemas at the edge: a raw record is validated here, then travels as a plain dict."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from typing import Any, Literal
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-
-class Author(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    id: str | None = None
-    name: str | None = None
-    is_official: bool = False
+from contract import RawMessage, Response, WireError, decode
 
 
-class Reactions(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    likes: int = 0
-    reposts: int = 0
-    comments: int = 0
-    views: int = 0
+@dataclass(frozen=True)
+class Limits:
+    """How much text a message may carry, and how far ahead of our clock its time may be."""
 
-
-class Message(BaseModel):
-    """The DESIGN.md contract; unknown fields are kept as they came."""
-
-    model_config = ConfigDict(extra="allow")
-    id: str = Field(min_length=1)
-    source: str = "unknown"
-    kind: Literal["post", "comment", "appeal", "reply"] = "post"
-    thread_id: str | None = None
-    parent_id: str | None = None
-    url: str | None = None
-    author: Author = Author()
-    text: str
-    created_at: datetime | None = None
-    reactions: Reactions = Reactions()
-
-    @field_validator("text")
-    @classmethod
-    def _has_text(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("пустой текст")
-        return value
-
-    @field_validator("created_at")
-    @classmethod
-    def _has_offset(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("created_at без часового пояса (нужен ISO 8601 со смещением)")
-        return value
+    max_text_bytes: int = 256 * 1024
+    skew: timedelta = timedelta(days=1)
 
 
 class BadMessage(ValueError):
@@ -62,38 +27,70 @@ class BadMessage(ValueError):
         self.reason = reason
 
 
-def parse_message(raw: bytes) -> dict[str, Any]:
-    """Decodes and validates one raw record; the result is JSON-ready with thread_id filled in."""
+def _object(raw: bytes) -> dict[str, Any]:
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadMessage(f"not UTF-8: {exc}") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadMessage(f"not JSON: {exc}") from exc
+        data = decode(raw)
+    except WireError as exc:
+        raise BadMessage(exc.reason) from exc
     if not isinstance(data, dict):
         raise BadMessage(f"not a JSON object but {type(data).__name__}")
+    return data
+
+
+def _invalid(exc: ValidationError) -> BadMessage:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "message"
+    return BadMessage(f"invalid {where}: {first['msg']}")
+
+
+def parse_message(
+    raw: bytes, now: datetime | None = None, limits: Limits = Limits()
+) -> dict[str, Any]:
+    """Decodes and validates one raw record into the JSON-ready message the tagger reads.
+
+    Only wire fields are taken; `thread_id` is filled in; a text over the limit is cut at a
+    character boundary and flagged (`truncated`, `text_bytes`: the size it came with).
+    """
+    data = _object(raw)
     if "text" not in data:
         raise BadMessage("no text: field 'text' is missing")
     try:
-        message = Message.model_validate(data)
+        message = RawMessage.model_validate(
+            data, context={"now": now or datetime.now(UTC), "skew": limits.skew}
+        )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "message"
-        raise BadMessage(f"invalid {where}: {first['msg']}") from exc
-    out = message.model_dump(mode="json")
-    out["thread_id"] = message.thread_id or message.parent_id or message.id
+        raise _invalid(exc) from exc
+    out = message.model_dump(mode="json", exclude={"status", "extra"})
+    out["thread_id"] = message.thread
+    if message.status is not None:
+        out["message_status"] = message.status
+    if message.extra:
+        out["extra"] = message.extra
+    size = len(message.text.encode("utf-8"))
+    if size > limits.max_text_bytes:
+        cut = message.text.encode("utf-8")[: limits.max_text_bytes]
+        out["text"] = cut.decode("utf-8", errors="ignore")
+        out["truncated"] = True
+        out["text_bytes"] = size
     return out
+
+
+def parse_response(raw: bytes) -> dict[str, Any]:
+    """A `mcu.responses` record, validated; its time stays None when it did not say."""
+    try:
+        response = Response.model_validate(_object(raw))
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    return response.model_dump(mode="json", exclude_none=True)
 
 
 def thread_key(raw: bytes) -> bytes | None:
     """The partition key of a raw line: its thread, else its id; None when it cannot be read."""
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        data = decode(raw)
+    except WireError:
         return None
     if not isinstance(data, dict):
         return None
     key = data.get("thread_id") or data.get("parent_id") or data.get("id")
-    return str(key).encode() if key else None
+    return str(key).encode() if isinstance(key, str | int) and key else None

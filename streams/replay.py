@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from streams.records import thread_key
 
@@ -22,8 +23,11 @@ def publish(
     records: Iterable[bytes],
     topic: str,
     progress: Callable[[int], None] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> int:
-    """Sends every record and waits until the broker has them all; returns how many."""
+    """Sends every record and waits until the broker has them all; returns how many.
+
+    `options`: the client's security settings (KafkaSettings.client_options())."""
     from kafka import KafkaProducer
 
     producer = KafkaProducer(
@@ -33,6 +37,7 @@ def publish(
         retries=10,
         max_in_flight_requests_per_connection=1,
         client_id="mcu-replay",
+        **(options or {}),
     )
     sent = 0
     try:

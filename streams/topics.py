@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,20 @@ class TopicNames:
 
 
 def ensure_topics(
-    bootstrap: str, names: TopicNames, partitions: int, replicas: int = 1
+    bootstrap: str,
+    names: TopicNames,
+    partitions: int,
+    replicas: int = 1,
+    options: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """Creates the missing topics; returns the names it created."""
+    """Creates the missing topics; returns the names it created.
+
+    `options`: the client's security settings (KafkaSettings.client_options())."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-admin")
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-admin", **(options or {}))
     try:
         existing = set(admin.list_topics())
         missing = [name for name in names.all() if name not in existing]

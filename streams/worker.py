@@ -10,6 +10,8 @@ from faust.worker import Worker
 from kafka.errors import KafkaError
 
 from alerts.errors import ConfigError
+from streams import redact
+from streams.alerting.api import exposure_problem
 from streams.app import create_app
 from streams.metrics import start_metrics_server
 from streams.settings import Settings
@@ -20,7 +22,12 @@ log = logging.getLogger(__name__)
 
 def run(settings: Settings | None = None, loglevel: str = "INFO") -> None:
     settings = settings or Settings()
+    redact.install(redact.secrets_of(settings))
     logging.basicConfig(level=loglevel)
+    problem = exposure_problem(settings.alerts)
+    if problem is not None:
+        print(f"Обработчик не запущен: {problem}", file=sys.stderr)
+        raise SystemExit(2)
     try:
         ctx = create_app(settings)
     except ConfigError as exc:
@@ -41,7 +48,13 @@ def wait_for_topics(settings: Settings) -> None:
     delay = 1.0
     while True:
         try:
-            ensure_topics(kafka.bootstrap, kafka.topics, kafka.partitions, kafka.replicas)
+            ensure_topics(
+                kafka.bootstrap,
+                kafka.topics,
+                kafka.partitions,
+                kafka.replicas,
+                kafka.client_options(),
+            )
             return
         except KafkaError as exc:
             log.warning(

@@ -36,8 +36,14 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield env_dir
 
 
-def run(venv: Path, args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+def clean_env(**extra: str) -> dict[str, str]:
+    """No MCU_ settings and no PYTHONPATH: the venv must stand on its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MCU_", "PYTHONPATH"))}
+    return {**env, **extra}
+
+
+def run(venv: Path, args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = clean_env()
     return subprocess.run(
         [str(venv / "bin" / "mcu"), *args],
         input=stdin,
@@ -55,6 +61,7 @@ def test_the_package_is_imported_from_the_venv(venv: Path) -> None:
         capture_output=True,
         text=True,
         cwd=venv.parent,
+        env=clean_env(),
         check=True,
     )
     assert probe.stdout.startswith(str(venv)), probe.stdout
@@ -78,7 +85,7 @@ def test_a_bad_config_file_names_file_and_line(venv: Path, tmp_path: Path) -> No
         capture_output=True,
         text=True,
         cwd=venv.parent,
-        env={**os.environ, "MCU_ALERTS__CONFIG_FILES": env_files},
+        env=clean_env(MCU_ALERTS__CONFIG_FILES=env_files),
         timeout=300,
     )
     assert result.returncode == 2

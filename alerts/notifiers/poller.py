@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from alerts.actions import Action, parse_callback
 from alerts.notifiers.base import DeliveryError
 from alerts.notifiers.telegram import BotApi
-from alerts.templates import PRESS_ANSWER, PRESS_FORBIDDEN, PRESS_UNKNOWN
+from alerts.templates import PRESS_ANSWER, PRESS_FORBIDDEN, PRESS_NOT_RECIPIENT, PRESS_UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,13 @@ async def poll_actions(
     now: datetime,
     *,
     timeout: int = 25,
-    authorize: Callable[[int], str | None] | None = None,
+    authorize: Callable[[int], str | None],
+    recipients: Callable[[str], Collection[str]],
 ) -> PollResult:
-    """One getUpdates round; `authorize` maps a Telegram user id to a roster id (None = refuse)."""
+    """One getUpdates round.
+
+    `authorize` maps a Telegram user id to a roster id (None: a stranger); `recipients` gives the
+    people an alert was sent to. A press counts only from one of them; others get a refusal."""
     updates = await api.get_updates(offset, timeout)
     actions: list[Action] = []
     rejected = 0
@@ -40,7 +44,7 @@ async def poll_actions(
         query = update.get("callback_query")
         if not query:
             continue
-        action, reply = _action(query, now, authorize)
+        action, reply = _action(query, now, authorize, recipients)
         if action is None:
             rejected += 1
         else:
@@ -52,16 +56,21 @@ async def poll_actions(
 
 
 def _action(
-    query: dict[str, Any], now: datetime, authorize: Callable[[int], str | None] | None
+    query: dict[str, Any],
+    now: datetime,
+    authorize: Callable[[int], str | None],
+    recipients: Callable[[str], Collection[str]],
 ) -> tuple[Action | None, str]:
     parsed = parse_callback(str(query.get("data") or ""))
     if parsed is None:
         return None, PRESS_UNKNOWN
     user_id = int((query.get("from") or {}).get("id", 0))
-    who = authorize(user_id) if authorize is not None else f"telegram:{user_id}"
+    who = authorize(user_id)
     if who is None:
         return None, PRESS_FORBIDDEN
     kind, alert_ident = parsed
+    if who not in recipients(alert_ident):
+        return None, PRESS_NOT_RECIPIENT
     message = query.get("message") or {}
     chat = message.get("chat") or {}
     return (

@@ -1,25 +1,36 @@
-"""Agent *index*: tagged messages → bulk writes to the search engine by id, with retries."""
+"""Agent *index*: tagged messages → bulk writes to the search engine by id, with retries.
+
+The search engine being down, busy or blocked delays the batch; a record it refuses (or that
+cannot become a document) goes to the dead letters and its neighbours are written.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from contract import WireError, decode
 from streams import deadletter
 from streams.context import Context
 from streams.retry import in_thread_until_done
 from streams.search import SearchEngine, connect
+from streams.search.writer import write_all
 
 DepartmentFor = Callable[[str | None], str | None]
+STAGE = "index"
+log = logging.getLogger(__name__)
 
 
 def document(message: dict[str, Any], department_for: DepartmentFor | None) -> dict[str, Any]:
     """The search document: the message, its lemmas as text, its department, when indexed."""
+    if not isinstance(message.get("id"), str) or not message["id"]:
+        raise ValueError("нет id")
     doc = dict(message)
-    nlp = dict(doc.get("nlp", {}))
-    nlp["lemmas_text"] = " ".join(nlp.get("lemmas", []))
+    nlp = dict(doc.get("nlp") or {})
+    nlp["lemmas_text"] = " ".join(str(lemma) for lemma in nlp.get("lemmas", []))
     doc["nlp"] = nlp
     if department_for is not None:
         doc["department"] = department_for(nlp.get("category"))
@@ -40,6 +51,9 @@ def install(ctx: Context, department_for: DepartmentFor | None = None) -> None:
             engines.append(created)
         return engines[0]
 
+    async def dead(raw: bytes, key: bytes | None, reason: str) -> None:
+        await deadletter.put(ctx, raw, key, STAGE, reason, origin)
+
     @ctx.app.agent(ctx.topics.tagged, name="mcu.index")
     async def index(stream: Any) -> None:
         search = await engine()
@@ -49,36 +63,45 @@ def install(ctx: Context, department_for: DepartmentFor | None = None) -> None:
             raws: dict[str, bytes] = {}
             for raw in batch:
                 try:
-                    message = json.loads(raw)
-                except ValueError as exc:
-                    await deadletter.send(
-                        ctx.topics.deadletter, raw, None, "index", f"not JSON: {exc}", origin
-                    )
-                    metrics.deadletter.labels("invalid_json").inc()
+                    message = decode(raw)
+                    if not isinstance(message, dict):
+                        raise WireError(f"not a JSON object but {type(message).__name__}")
+                    doc = document(message, department_for)
+                except WireError as exc:
+                    await dead(raw, None, exc.reason)
                     continue
-                doc = document(message, department_for)
+                except Exception as exc:  # a record that cannot become a document
+                    await dead(raw, None, f"internal: {type(exc).__name__}: {exc}")
+                    continue
                 docs.append(doc)
                 raws[doc["id"]] = raw
             if not docs:
                 continue
-            result = await in_thread_until_done("bulk index", search.bulk_index, docs)
-            for doc_id, reason in result.errors:
+
+            async def reject(
+                doc: dict[str, Any], reason: str, raws: dict[str, bytes] = raws
+            ) -> None:
                 metrics.index_errors.labels("rejected").inc()
-                metrics.deadletter.labels("invalid_message").inc()
-                await deadletter.send(
-                    ctx.topics.deadletter,
-                    raws.get(doc_id, b""),
-                    doc_id.encode(),
-                    "index",
-                    f"index: {reason}",
-                    origin,
-                )
-            failed = {doc_id for doc_id, _ in result.errors}
+                raw = raws.get(doc["id"]) or json.dumps(doc, ensure_ascii=False).encode()
+                await dead(raw, str(doc["id"]).encode(), reason)
+
+            rejected = await write_all(
+                "bulk index",
+                search.bulk_index,
+                docs,
+                reject,
+                on_retry=lambda label: metrics.index_errors.labels(label).inc(),
+            )
+            now = datetime.now(UTC)
             for doc in docs:
-                if doc["id"] in failed:
+                if doc["id"] in rejected:
                     continue
-                metrics.messages_indexed.labels(doc.get("source", "unknown")).inc()
-                ingested = doc.get("ingested_at")
-                if ingested:
-                    seconds = (datetime.now(UTC) - datetime.fromisoformat(ingested)).total_seconds()
-                    metrics.pipeline_latency.labels("indexed").observe(max(0.0, seconds))
+                metrics.messages_indexed.labels(metrics.source(doc.get("source"))).inc()
+                metrics.pipeline_latency.labels("indexed").observe(_since(doc, now))
+
+
+def _since(doc: dict[str, Any], now: datetime) -> float:
+    try:
+        return max(0.0, (now - datetime.fromisoformat(str(doc.get("ingested_at")))).total_seconds())
+    except ValueError:
+        return 0.0

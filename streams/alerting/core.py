@@ -21,6 +21,7 @@ from alerts.notifiers.dispatch import deliver_due
 from alerts.silences import Silence
 from alerts.state import State
 from alerts.timefmt import iso, opt_dt
+from streams import deadletter
 from streams.alerting.gauges import install_gauges
 from streams.alerting.runtime import AlertsRuntime, Shard
 from streams.context import Context
@@ -178,8 +179,14 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     @ctx.app.agent(rt.control, name="mcu.alerts")
     async def alerts(stream: Any) -> None:
         async for event in stream.events():
-            body = json.loads(event.value)
-            await handle(rt.shard(event.message.partition), body)
+            try:
+                body = json.loads(event.value)
+                await handle(rt.shard(event.message.partition), body)
+            except Exception as exc:  # one event must not stop alerting for everyone
+                log.exception("alert event failed")
+                reason = f"internal: {type(exc).__name__}: {exc}"
+                origin = rt.control.get_topic_name()
+                await deadletter.put(ctx, event.value, None, "alerts", reason, origin)
 
     @ctx.app.timer(interval=ctx.settings.alerts.tick_seconds, name="mcu.alerts.tick")
     async def tick() -> None:

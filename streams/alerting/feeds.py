@@ -18,12 +18,18 @@ from typing import Any
 
 import faust
 
+from alerts.audit import for_action
+from alerts.delivery import DeliveryRecord
 from alerts.notifiers.base import DeliveryError
 from alerts.notifiers.poller import poll_actions
+from alerts.recipients import recipients
 from streams import deadletter
-from streams.alerting.runtime import AlertsRuntime
+from streams.alerting.runtime import DELIVERIES, AlertsRuntime
 from streams.alerting.shards import partition_of_alert
+from streams.alerting.views import ChangelogView
+from streams.audit import AuditFile
 from streams.context import Context
+from streams.records import BadMessage, parse_response
 
 log = logging.getLogger(__name__)
 # Threads are remembered this long after their first message, then forgotten in passes.
@@ -167,20 +173,33 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     async def responses(stream: Any) -> None:
         async for raw in stream:
             try:
-                response = json.loads(raw)
-            except ValueError as exc:
-                await deadletter.send(
-                    ctx.topics.deadletter, raw, None, "alerts", f"not JSON: {exc}", origin
-                )
+                response = parse_response(raw)
+            except BadMessage as exc:
+                await deadletter.put(ctx, raw, None, "alerts", exc.reason, origin)
                 continue
             # The partition that holds the incident is not known here: each one looks.
             partition = partition_of_alert(str(response.get("alert_id") or ""))
             await rt.submit("response", {"response": response}, partition=partition)
 
-    if not settings.telegram_poll:
+    bot = rt.bot
+    if not settings.telegram_poll or bot is None:
         return
     offset: list[int | None] = [None]
     roster = rt.engine.roster
+    audit = AuditFile(ctx.settings.audit_file)
+    # Who received an alert is in the delivery log of its partition, maybe on another worker:
+    # the poller follows that table's changelog, every partition.
+    sent = ChangelogView(
+        ctx.settings.kafka.bootstrap, rt.tables[DELIVERIES].changelog_topic.get_topic_name()
+    )
+
+    def sent_to(alert_id: str) -> set[str]:
+        records = (DeliveryRecord.from_dict(d) for d in sent.values())
+        return recipients(records, roster, alert_id)
+
+    @ctx.app.task
+    async def follow_deliveries() -> None:
+        await sent.run()
 
     @ctx.app.task
     async def telegram() -> None:
@@ -192,18 +211,24 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             try:
                 # Long polling: returns at once when someone presses a button.
                 result = await poll_actions(
-                    rt.bot,
+                    bot,
                     offset[0],
                     datetime.now(UTC),
                     timeout=10,
                     authorize=roster.person_for_telegram_user,
+                    recipients=sent_to,
                 )
             except DeliveryError as exc:
                 log.warning("Telegram getUpdates failed: %s", exc)
                 await asyncio.sleep(5)
                 continue
+            if result.rejected:
+                log.warning(
+                    "Telegram: %d button presses refused (not a recipient)", result.rejected
+                )
             for action in result.actions:
                 partition = partition_of_alert(action.alert_id)
                 await rt.submit("action", {"action": action.to_dict()}, partition=partition)
+                await asyncio.to_thread(audit.append, for_action(action))
             # Telegram re-sends updates below the offset, so a lost press is re-read, not lost.
             offset[0] = result.offset

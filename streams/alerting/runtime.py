@@ -8,6 +8,7 @@ A worker holds the partitions it was assigned, so N workers share the state.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ from alerts.engine import Engine
 from alerts.notifiers.base import Notifier
 from alerts.notifiers.smtp import EmailConfig, EmailNotifier
 from alerts.notifiers.telegram import BotApi, TelegramConfig, TelegramNotifier
+from alerts.pii import PiiMask
+from alerts.roster import CHANNELS
 from alerts.router import Router
 from alerts.state import ENGINE_TABLES, ROUTER_TABLES, State
 from streams.alerting.journal import SentJournal
@@ -61,6 +64,9 @@ class Shard:
         return Session(state, DeliveryLog(views[DELIVERIES], pending=views[PENDING]), views)
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass
 class AlertsRuntime:
     config: AlertsConfig
@@ -69,7 +75,8 @@ class AlertsRuntime:
     control: faust.TopicT
     partitions: int
     notifiers: dict[str, Notifier]
-    bot: BotApi
+    # None: no Telegram token, Telegram is off.
+    bot: BotApi | None
     journal_dir: Path
     shards: dict[int, Shard] = field(default_factory=dict)
 
@@ -117,7 +124,7 @@ def build(
         )
         for name in TABLES
     }
-    bot = BotApi(TelegramConfig(base_url=settings.telegram_base_url, token=settings.telegram_token))
+    bot = telegram_bot(settings)
     email = EmailNotifier(
         EmailConfig(
             host=settings.smtp_host,
@@ -128,13 +135,30 @@ def build(
             start_tls=settings.smtp_starttls,
         )
     )
+    notifiers: dict[str, Notifier] = {"email": email}
+    if bot is not None:
+        notifiers["telegram"] = TelegramNotifier(bot)
+    pii = PiiMask(contacts=settings.mask_pii, authors=settings.mask_authors)
     return AlertsRuntime(
         config=config,
-        router=Router(config),
+        router=Router(config, pii=pii, channels=[c for c in CHANNELS if c in notifiers]),
         tables=tables,
         control=control,
         partitions=partitions,
-        notifiers={"email": email, "telegram": TelegramNotifier(bot)},
+        notifiers=notifiers,
         bot=bot,
         journal_dir=settings.journal_dir or data_dir / "journal",
+    )
+
+
+def telegram_bot(settings: AlertsSettings) -> BotApi | None:
+    """No token, no Telegram: alerts go by e-mail only, and the log says so once."""
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        log.warning(
+            "Telegram отключён: не задан MCU_ALERTS__TELEGRAM_TOKEN "
+            "(или MCU_ALERTS__TELEGRAM_TOKEN_FILE); оповещения уходят только по e-mail"
+        )
+        return None
+    return BotApi(
+        TelegramConfig(base_url=settings.telegram_base_url, token=settings.telegram_token)
     )

@@ -9,13 +9,18 @@ rejects goes to the dead letters with the record it came in.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from streams import deadletter
 from streams.context import Context
 from streams.retry import in_thread_until_done
 from streams.search import SearchEngine, connect
+from streams.search.engine import BulkResult
 from streams.search.incidents import bulk_upsert, ensure_index, incidents_index
+from streams.search.writer import write_all
+
+STAGE = "status"
 
 
 def merge(records: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -52,6 +57,18 @@ def install(ctx: Context) -> None:
     @ctx.app.agent(ctx.topics.status, name="mcu.status")
     async def status(stream: Any) -> None:
         search = await engine()
+
+        def incidents_bulk(docs: Sequence[dict[str, Any]]) -> BulkResult:
+            return bulk_upsert(search, name, docs)
+
+        def messages_bulk(docs: Sequence[dict[str, Any]]) -> BulkResult:
+            skip = ("id", "created_at")
+            updates = [
+                (d["id"], d.get("created_at"), {k: v for k, v in d.items() if k not in skip})
+                for d in docs
+            ]
+            return search.bulk_update(updates)
+
         async for batch in stream.take(500, within=1.0):
             records: list[dict[str, Any]] = []
             raws: dict[str, bytes] = {}
@@ -59,35 +76,26 @@ def install(ctx: Context) -> None:
                 try:
                     record = json.loads(raw)
                 except ValueError as exc:
-                    await deadletter.send(
-                        ctx.topics.deadletter, raw, None, "status", f"not JSON: {exc}", origin
-                    )
-                    metrics.deadletter.labels("invalid_json").inc()
+                    await deadletter.put(ctx, raw, None, STAGE, f"not JSON: {exc}", origin)
                     continue
                 records.append(record)
                 for doc in record.get("incidents", []) + record.get("messages", []):
                     raws[doc["id"]] = raw
-            incidents, messages = merge(records)
-            result = await in_thread_until_done(
-                "index incidents", bulk_upsert, search, name, list(incidents.values())
-            )
-            updates = [
-                (
-                    i,
-                    f.get("created_at"),
-                    {k: v for k, v in f.items() if k not in ("id", "created_at")},
-                )
-                for i, f in messages.items()
-            ]
-            fields = await in_thread_until_done("index item status", search.bulk_update, updates)
-            for doc_id, reason in [*result.errors, *fields.errors]:
+
+            async def reject(
+                doc: dict[str, Any], reason: str, raws: dict[str, bytes] = raws
+            ) -> None:
                 metrics.index_errors.labels("rejected").inc()
-                metrics.deadletter.labels("invalid_message").inc()
-                await deadletter.send(
-                    ctx.topics.deadletter,
-                    raws.get(doc_id, b""),
-                    doc_id.encode(),
-                    "status",
-                    f"index: {reason}",
-                    origin,
-                )
+                raw = raws.get(doc["id"]) or json.dumps(doc, ensure_ascii=False).encode()
+                await deadletter.put(ctx, raw, str(doc["id"]).encode(), STAGE, reason, origin)
+
+            def retried(label: str) -> None:
+                metrics.index_errors.labels(label).inc()
+
+            incidents, messages = merge(records)
+            await write_all(
+                "index incidents", incidents_bulk, list(incidents.values()), reject, retried
+            )
+            await write_all(
+                "index item status", messages_bulk, list(messages.values()), reject, retried
+            )

@@ -131,6 +131,7 @@ class Cluster:
             "MCU_ALERTS__TICK_SECONDS": "1",
             "MCU_ALERTS__SMTP_PORT": str(self.smtp_port),
             "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{self.bot_port}",
+            "MCU_ALERTS__TELEGRAM_TOKEN": "123456:bench-bot-token",
             "MCU_ALERTS__API_PORT": str(api),
             "MCU_ALERTS__API_TOKEN": self.api_token,
             "MCU_ALERTS__JOURNAL_DIR": str(self.dir / "journal"),

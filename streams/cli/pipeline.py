@@ -31,7 +31,13 @@ def register(app: typer.Typer) -> None:
         topic = topic or settings.kafka.topics.raw
         total = sum(1 for _ in lines(file))
         with tqdm(total=total, unit="сообщ.", desc="Отправка", disable=total < 500) as bar:
-            sent = publish(settings.kafka.bootstrap, lines(file), topic=topic, progress=bar.update)
+            sent = publish(
+                settings.kafka.bootstrap,
+                lines(file),
+                topic=topic,
+                progress=bar.update,
+                options=settings.kafka.client_options(),
+            )
         typer.echo(f"Отправлено {sent} сообщений в {topic} ({settings.kafka.bootstrap}).")
 
     @app.command()

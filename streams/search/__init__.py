@@ -16,9 +16,24 @@ def connect(settings: SearchSettings) -> SearchEngine:
     if settings.engine == "elasticsearch":
         from elasticsearch import Elasticsearch
 
-        es = Elasticsearch(settings.url, basic_auth=auth, request_timeout=30, retry_on_timeout=True)
+        # Elasticsearch 8 with security on (docker-compose): HTTPS with the stack's own CA.
+        if settings.ca_certs is not None:
+            es = Elasticsearch(
+                settings.url,
+                basic_auth=auth,
+                ca_certs=str(settings.ca_certs),
+                request_timeout=30,
+                retry_on_timeout=True,
+            )
+        else:
+            es = Elasticsearch(
+                settings.url, basic_auth=auth, request_timeout=30, retry_on_timeout=True
+            )
         return SearchEngine(es, "elasticsearch", settings.index_prefix)
     from opensearchpy import OpenSearch
 
-    client = OpenSearch(hosts=[settings.url], http_auth=auth, timeout=30, retry_on_timeout=True)
+    ca = str(settings.ca_certs) if settings.ca_certs else None
+    client = OpenSearch(
+        hosts=[settings.url], http_auth=auth, ca_certs=ca, timeout=30, retry_on_timeout=True
+    )
     return SearchEngine(client, "opensearch", settings.index_prefix)

@@ -11,9 +11,17 @@ from streams.search.template import index_template
 
 
 @dataclass(frozen=True)
+class BulkError:
+    id: str
+    reason: str
+    status: int | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True)
 class BulkResult:
     indexed: int
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (doc id, reason)
+    errors: list[BulkError] = field(default_factory=list)
 
 
 def index_for(prefix: str, created_at: str | None) -> str:
@@ -80,14 +88,22 @@ class SearchEngine:
             resp = self.client.bulk(operations=operations, refresh=refresh)
         else:
             resp = self.client.bulk(body=operations, refresh=refresh)
-        errors: list[tuple[str, str]] = []
+        errors: list[BulkError] = []
         ok = 0
         for item in resp["items"]:
             result = next(iter(item.values()))
             if result.get("error"):
                 error = result["error"]
+                kind = error.get("type") if isinstance(error, dict) else None
+                reason = error.get("reason") if isinstance(error, dict) else error
+                status = result.get("status")
                 errors.append(
-                    (str(result.get("_id")), f"{error.get('type')}: {error.get('reason')}")
+                    BulkError(
+                        str(result.get("_id")),
+                        f"{kind}: {reason}",
+                        status if isinstance(status, int) else None,
+                        kind,
+                    )
                 )
             else:
                 ok += 1

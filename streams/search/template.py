@@ -30,7 +30,24 @@ MAPPINGS: dict[str, Any] = {
         "kind": KEYWORD,
         "thread_id": KEYWORD,
         "parent_id": KEYWORD,
+        "original_id": KEYWORD,
         "url": KEYWORD,
+        # edited | deleted: the source changed or removed the message after we saw it.
+        "message_status": KEYWORD,
+        "truncated": BOOLEAN,
+        "text_bytes": LONG,
+        "category_hint": KEYWORD,
+        "pos": {
+            "properties": {
+                "number": KEYWORD,
+                "category": KEYWORD,
+                "subcategory": KEYWORD,
+                "address": KEYWORD,
+                "deadline": DATE,
+            },
+        },
+        # Unknown fields of a source, kept as they came, never mapped (no mapping explosion).
+        "extra": {"type": "object", "enabled": False},
         "author": {
             "properties": {"id": KEYWORD, "name": KEYWORD, "is_official": BOOLEAN},
         },
@@ -49,6 +66,7 @@ MAPPINGS: dict[str, Any] = {
         "nlp": {
             "properties": {
                 "lemmas": KEYWORD,
+                "lemmas_cut": BOOLEAN,
                 "lemmas_text": {"type": "text", "analyzer": "lemmas"},
                 "category": KEYWORD,
                 "category_score": FLOAT,

@@ -20,9 +20,10 @@ from alerts.notifiers import (
     deliver_due,
     poll_actions,
 )
+from alerts.recipients import recipients
 from alerts.router import Router
 from alerts.state import State
-from alerts.templates import PRESS_FORBIDDEN
+from alerts.templates import PRESS_FORBIDDEN, PRESS_NOT_RECIPIENT
 from devstack.botapi import BotApiServer
 
 CONFIG = example_config()
@@ -80,10 +81,21 @@ class Pipeline:
         await deliver_due(self.log, self.notifiers, now)
         return telegram
 
-    async def poll(self, now) -> list:
-        result = await poll_actions(
-            self.api, None, now, timeout=0, authorize=self.engine.roster.person_for_telegram_user
+    def recipients(self, alert_id: str) -> set[str]:
+        return recipients(self.log.records(), self.engine.roster, alert_id)
+
+    async def poll_once(self, now, offset: int | None = None):
+        return await poll_actions(
+            self.api,
+            offset,
+            now,
+            timeout=0,
+            authorize=self.engine.roster.person_for_telegram_user,
+            recipients=self.recipients,
         )
+
+    async def poll(self, now) -> list:
+        result = await self.poll_once(now)
         for action in result.actions:
             self.route(self.engine.on_action(self.state, action, now).alerts, now)
         return result.actions
@@ -176,13 +188,7 @@ async def test_press_becomes_an_action_and_is_answered(bot: BotApiServer) -> Non
     chat = next(m for m in sent_messages(bot) if m["chat_id"] == 100004)
     data = chat["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     press(bot, 100004, chat["message_id"], data)
-    result = await poll_actions(
-        pipe.api,
-        None,
-        at("2026-03-10 10:10"),
-        timeout=0,
-        authorize=pipe.engine.roster.person_for_telegram_user,
-    )
+    result = await pipe.poll_once(at("2026-03-10 10:10"))
     (action,) = result.actions
     assert (action.action, action.by, action.chat_id, action.message_id) == (
         "ack",
@@ -193,9 +199,7 @@ async def test_press_becomes_an_action_and_is_answered(bot: BotApiServer) -> Non
     answers = httpx.get(f"{bot.url}/_test/answers").json()["answers"]
     assert [a["text"] for a in answers] == ["Взято в работу"]
     # The offset confirms the update: the next poll is empty.
-    assert (
-        await poll_actions(pipe.api, result.offset, at("2026-03-10 10:11"), timeout=0)
-    ).actions == []
+    assert (await pipe.poll_once(at("2026-03-10 10:11"), result.offset)).actions == []
 
 
 async def test_stranger_cannot_press(bot: BotApiServer) -> None:
@@ -212,13 +216,7 @@ async def test_stranger_cannot_press(bot: BotApiServer) -> None:
         group["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
         from_id=555,
     )
-    result = await poll_actions(
-        pipe.api,
-        None,
-        at("2026-03-10 10:05"),
-        timeout=0,
-        authorize=pipe.engine.roster.person_for_telegram_user,
-    )
+    result = await pipe.poll_once(at("2026-03-10 10:05"))
     assert result.actions == [] and result.rejected == 1
     answers = httpx.get(f"{bot.url}/_test/answers").json()["answers"]
     assert answers == [
@@ -228,6 +226,38 @@ async def test_stranger_cannot_press(bot: BotApiServer) -> None:
             "show_alert": True,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("from_id", "by", "answer"),
+    [
+        # Мартьянова is in the roster, but this alert about housing was not sent to her.
+        (100005, None, PRESS_NOT_RECIPIENT),
+        # Соболева gets escalations only; this alert has not reached her.
+        (100001, None, PRESS_NOT_RECIPIENT),
+        # Романюк is a member of the МЦУ duty chat the alert went to.
+        (100003, "romanyuk", "Взято в работу"),
+        # Бессонов got it in his own chat; pressing in the group chat counts as well.
+        (100004, "bessonov", "Взято в работу"),
+    ],
+)
+async def test_only_a_recipient_of_the_alert_can_press(
+    bot: BotApiServer, from_id: int, by: str | None, answer: str
+) -> None:
+    pipe = Pipeline(bot)
+    await pipe.message(
+        _conflict("vk:-1_2550", "Приду и разнесу вашу контору, раз горячей воды нет!"),
+        at("2026-03-10 10:00"),
+    )
+    await pipe.tick(at("2026-03-10 10:00:30"))
+    group = next(m for m in sent_messages(bot) if m["chat_id"] == -1001000000001)
+    data = group["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    press(bot, group["chat_id"], group["message_id"], data, from_id=from_id)
+    result = await pipe.poll_once(at("2026-03-10 10:05"))
+    answers = httpx.get(f"{bot.url}/_test/answers").json()["answers"]
+    assert [(a["text"], a["show_alert"]) for a in answers] == [(answer, by is None)]
+    assert [a.by for a in result.actions] == ([by] if by else [])
+    assert result.rejected == (0 if by else 1)
 
 
 async def test_ack_from_telegram_stops_escalation(bot: BotApiServer) -> None:

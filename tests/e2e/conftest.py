@@ -13,14 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from devstack import stack
-from devstack.settings import StackSettings
+from devstack.settings import DevstackSettings, StackSettings
 from streams.search import SearchEngine, connect
-from streams.settings import Settings
+from streams.settings import Settings, WorkerSettings
 from streams.topics import ensure_topics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,36 @@ def devstack() -> StackSettings:
     settings = StackSettings()
     stack.up(settings, say=lambda _: None)
     return settings
+
+
+def private_stack(tmp: Path) -> StackSettings:
+    """Another stack on free ports in a folder of its own: for tests that stop its servers."""
+    cfg = DevstackSettings(
+        dir=tmp / "devstack",
+        kafka_port=free_port(),
+        kafka_controller_port=free_port(),
+        opensearch_port=free_port(),
+        opensearch_transport_port=free_port(),
+        prometheus_port=free_port(),
+        smtp_port=free_port(),
+        botapi_port=free_port(),
+        opensearch_heap="384m",
+        kafka_heap="256m",
+    )
+    # The jars are already fetched for the main stack: share them instead of fetching again.
+    main_lib = StackSettings().devstack.dir.resolve() / "lib"
+    cfg.dir.mkdir(parents=True)
+    (cfg.dir / "lib").symlink_to(main_lib)
+    return StackSettings(devstack=cfg, worker=WorkerSettings(metrics_port=free_port()))
+
+
+def stack_env(settings: StackSettings) -> dict[str, str]:
+    """What a worker needs to use that stack's Kafka and OpenSearch."""
+    cfg = settings.devstack
+    return {
+        "MCU_KAFKA__BOOTSTRAP": f"127.0.0.1:{cfg.kafka_port}",
+        "MCU_SEARCH__URL": f"http://127.0.0.1:{cfg.opensearch_port}",
+    }
 
 
 @dataclass
@@ -191,3 +222,34 @@ def wait_for(predicate: object, timeout: float = 120.0, interval: float = 0.5) -
             return
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout:.0f}s")
+
+
+class LocalServer:
+    """`python -m devstack.<module>` on a port, its JSON lines in a file."""
+
+    def __init__(self, module: str, port: int, out: Path) -> None:
+        self.module, self.port, self.out = module, port, out
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        argv = [sys.executable, "-m", self.module, "--port", str(self.port), "--out", str(self.out)]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: port_open(self.port), timeout=30, interval=0.1)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def lines(self) -> list[dict[str, Any]]:
+        if not self.out.exists():
+            return []
+        return [json.loads(line) for line in self.out.read_text().splitlines() if line.strip()]
+
+
+def port_open(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+        return True
+    except OSError:
+        return False

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from streams.settings import CONFIG_DIR, Settings
 from tests.e2e.conftest import (
+    LocalServer,
     WorkerHandle,
     ago,
     drop_index,
     free_port,
     message,
+    port_open,
     start_worker,
     wait_for,
 )
@@ -52,41 +51,10 @@ escalations:
 API_TOKEN = "test-api-token"
 
 
-class Server:
-    """`python -m devstack.<module>` on a port, its JSON lines in a file."""
-
-    def __init__(self, module: str, port: int, out: Path) -> None:
-        self.module, self.port, self.out = module, port, out
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        argv = [sys.executable, "-m", self.module, "--port", str(self.port), "--out", str(self.out)]
-        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: _port_open(self.port), timeout=30, interval=0.1)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-    def lines(self) -> list[dict[str, Any]]:
-        if not self.out.exists():
-            return []
-        return [json.loads(line) for line in self.out.read_text().splitlines() if line.strip()]
-
-
-def _port_open(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.5).close()
-        return True
-    except OSError:
-        return False
-
-
 class Alerting:
-    def __init__(self, worker: WorkerHandle, smtp: Server, bot: Server, api_port: int) -> None:
+    def __init__(
+        self, worker: WorkerHandle, smtp: LocalServer, bot: LocalServer, api_port: int
+    ) -> None:
         self.worker, self.smtp, self.bot, self.api_port = worker, smtp, bot, api_port
 
     def mails(self, needle: str) -> list[dict[str, Any]]:
@@ -147,8 +115,8 @@ def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
     routes.write_text(ROUTES)
     rules = tmp / "rules.yaml"
     rules.write_text(live_rules())
-    smtp = Server("devstack.smtp_sink", free_port(), tmp / "smtp.jsonl")
-    bot = Server("devstack.botapi", free_port(), tmp / "botapi.jsonl")
+    smtp = LocalServer("devstack.smtp_sink", free_port(), tmp / "smtp.jsonl")
+    bot = LocalServer("devstack.botapi", free_port(), tmp / "botapi.jsonl")
     smtp.start()
     bot.start()
     api_port = free_port()
@@ -160,12 +128,13 @@ def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
             "MCU_ALERTS__TICK_SECONDS": "1",
             "MCU_ALERTS__SMTP_PORT": str(smtp.port),
             "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{bot.port}",
+            "MCU_ALERTS__TELEGRAM_TOKEN": "123456:test-bot-token",
             "MCU_ALERTS__API_PORT": str(api_port),
             "MCU_ALERTS__API_TOKEN": API_TOKEN,
         },
     )
     # The alerts API starts with the worker's agents, a little after its metrics port.
-    wait_for(lambda: _port_open(api_port), timeout=120, interval=0.2)
+    wait_for(lambda: port_open(api_port), timeout=120, interval=0.2)
     yield Alerting(worker, smtp, bot, api_port)
     worker.stop()
     drop_index(worker)
@@ -268,6 +237,18 @@ def test_overdue_appeal_fires_and_a_response_closes_it(alerting: Alerting) -> No
     assert doc()["response_hours"] > 8
 
 
+def test_a_forged_department_does_not_stop_notifications(alerting: Alerting) -> None:
+    # Sport: a group of its own in this module, so both alerts are listed in its e-mail.
+    forged, tag_forged = unique(
+        "Вы там совсем обнаглели?! Третий раз пишу про разбитую хоккейную коробку у стадиона!"
+    )
+    after, tag_after = unique("Безобразие!!! Бассейн опять закрыт, секции отменили, позор!")
+    alerting.worker.publish(
+        [message(forged, department="nobody", created_at=just_now()), message(after)]
+    )
+    wait_for(lambda: alerting.mails(tag_forged) and alerting.mails(tag_after), timeout=90)
+
+
 def test_smtp_down_then_up_delivers_once(alerting: Alerting) -> None:
     alerting.smtp.stop()
     text, tag = unique(
@@ -315,7 +296,7 @@ def test_kill_9_mid_run_sends_nothing_twice_and_loses_nothing(alerting: Alerting
     wait_for(lambda: any(alerting.telegram(tag) or alerting.mails(tag) for _, tag in texts), 90)
     alerting.worker.kill()
     alerting.worker.start()
-    wait_for(lambda: _port_open(alerting.api_port), timeout=120, interval=0.2)
+    wait_for(lambda: port_open(alerting.api_port), timeout=120, interval=0.2)
     wait_for(lambda: all(alerting.mails(tag) for _, tag in texts), timeout=180)
     time.sleep(8)
     for _, tag in texts:

@@ -8,31 +8,14 @@ from pathlib import Path
 import pytest
 
 from devstack import stack
-from devstack.settings import DevstackSettings, StackSettings
-from streams.settings import WorkerSettings
-from tests.e2e.conftest import free_port
+from devstack.settings import StackSettings
+from tests.e2e.conftest import private_stack
 
 
 @pytest.fixture
 def other_stack(tmp_path: Path) -> StackSettings:
     """A second stack on free ports in a folder of its own, so the session's stack is untouched."""
-    cfg = DevstackSettings(
-        dir=tmp_path / "devstack",
-        kafka_port=free_port(),
-        kafka_controller_port=free_port(),
-        opensearch_port=free_port(),
-        opensearch_transport_port=free_port(),
-        prometheus_port=free_port(),
-        smtp_port=free_port(),
-        botapi_port=free_port(),
-        opensearch_heap="384m",
-        kafka_heap="256m",
-    )
-    # The jars are already fetched for the main stack: share them instead of fetching again.
-    main_lib = StackSettings().devstack.dir.resolve() / "lib"
-    cfg.dir.mkdir(parents=True)
-    (cfg.dir / "lib").symlink_to(main_lib)
-    return StackSettings(devstack=cfg, worker=WorkerSettings(metrics_port=free_port()))
+    return private_stack(tmp_path)
 
 
 def _alive(pid: int) -> bool:

@@ -20,16 +20,18 @@ from streams.ratings import fetch, rate
 from streams.search.incidents import incidents_index
 from streams.settings import CONFIG_DIR, Settings
 from tests.e2e.conftest import (
+    LocalServer,
     WorkerHandle,
     ago,
     drop_index,
     free_port,
     message,
+    port_open,
     settings_from,
     start_worker,
     wait_for,
 )
-from tests.e2e.test_alerts import API_TOKEN, ROUTES, Server, _port_open, unique
+from tests.e2e.test_alerts import API_TOKEN, ROUTES, unique
 
 BACKFILL = 24
 
@@ -44,8 +46,8 @@ def rules(tmp: Path, own: list[str], backfill_after: str = f"{BACKFILL}h") -> Pa
 
 @dataclass
 class Stack:
-    smtp: Server
-    bot: Server
+    smtp: LocalServer
+    bot: LocalServer
     routes: Path
 
     def env(self, rules_file: Path, api_port: int) -> dict[str, str]:
@@ -55,6 +57,7 @@ class Stack:
             "MCU_ALERTS__TICK_SECONDS": "1",
             "MCU_ALERTS__SMTP_PORT": str(self.smtp.port),
             "MCU_ALERTS__TELEGRAM_BASE_URL": f"http://127.0.0.1:{self.bot.port}",
+            "MCU_ALERTS__TELEGRAM_TOKEN": "123456:test-bot-token",
             "MCU_ALERTS__API_PORT": str(api_port),
             "MCU_ALERTS__API_TOKEN": API_TOKEN,
         }
@@ -67,8 +70,8 @@ class Stack:
 def stack(devstack: Settings, tmp_path: Path) -> Iterator[Stack]:
     routes = tmp_path / "routes.yaml"
     routes.write_text(ROUTES)
-    smtp = Server("devstack.smtp_sink", free_port(), tmp_path / "smtp.jsonl")
-    bot = Server("devstack.botapi", free_port(), tmp_path / "botapi.jsonl")
+    smtp = LocalServer("devstack.smtp_sink", free_port(), tmp_path / "smtp.jsonl")
+    bot = LocalServer("devstack.botapi", free_port(), tmp_path / "botapi.jsonl")
     smtp.start()
     bot.start()
     yield Stack(smtp, bot, routes)
@@ -108,7 +111,7 @@ def test_busy_public_days_give_incidents_not_alerts(stack: Stack, tmp_path: Path
         days = generate(6000, days=4, run=uuid.uuid4().hex[:4])
         worker.publish(raw(days))
         settle(worker, len(days))
-        wait_for(lambda: _port_open(api), timeout=60)
+        wait_for(lambda: port_open(api), timeout=60)
         alerts = api_alerts(api)
         incidents = measure.incidents(worker.search, worker.settings.search.index_prefix)
         assert len(alerts) <= len(days) / 20, f"{len(alerts)} open alerts"
@@ -197,7 +200,7 @@ def test_kill_9_of_one_of_two_workers_loses_nothing_and_repeats_nothing(
         batch = _complaints(["Ленина", "Мира", "Гагарина", "Пушкина"])
         first.publish([r for r, _ in batch])
         wait_for(lambda: all(stack.mails(tag) for _, tag in batch), timeout=180)
-        wait_for(lambda: _port_open(api_b), timeout=60)
+        wait_for(lambda: port_open(api_b), timeout=60)
         # Acknowledged through the second worker's API: the ack reaches the owning partition.
         target = next(a for a in api_alerts(api_b) if batch[0][1] in a["annotations"]["text"])
         _ack(api_b, target["id"])

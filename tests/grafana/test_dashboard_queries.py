@@ -45,7 +45,7 @@ def feed(metrics: Metrics, stop: threading.Event) -> None:
                 metrics.pipeline_latency.labels(stage=stage).observe(rng.expovariate(1 / scale))
         metrics.nlp_batch_seconds.observe(rng.uniform(0.05, 0.4))
         metrics.nlp_batch_size.observe(5)
-        metrics.deadletter.labels(reason="invalid_json").inc(rng.random() < 0.2)
+        metrics.deadletter.labels(stage="tag", reason="invalid_json").inc(rng.random() < 0.2)
         metrics.index_errors.labels(reason="rejected").inc(rng.random() < 0.1)
         rule, severity = rng.choice(RULES)
         metrics.alert_fired(rule=rule, severity=severity, at=time.time())
