@@ -121,9 +121,14 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     shared = settings.api_token.get_secret_value() if settings.api_token else None
     tokens = Tokens(rt.config.roster, shared)
     pii = PiiMask(contacts=settings.mask_pii, authors=settings.mask_authors)
-    bootstrap = ctx.settings.kafka.bootstrap
-    alerts = ChangelogView(bootstrap, rt.tables["alerts"].changelog_topic.get_topic_name())
-    silences = ChangelogView(bootstrap, rt.tables["silences"].changelog_topic.get_topic_name())
+    kafka = ctx.settings.kafka
+    options = kafka.client_options()
+
+    def view(table: str) -> ChangelogView:
+        topic = rt.tables[table].changelog_topic.get_topic_name()
+        return ChangelogView(kafka.bootstrap, topic, options)
+
+    alerts, silences = view("alerts"), view("silences")
 
     @ctx.app.task
     async def follow_alerts() -> None:

@@ -189,9 +189,9 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     audit = AuditFile(ctx.settings.audit_file)
     # Who received an alert is in the delivery log of its partition, maybe on another worker:
     # the poller follows that table's changelog, every partition.
-    sent = ChangelogView(
-        ctx.settings.kafka.bootstrap, rt.tables[DELIVERIES].changelog_topic.get_topic_name()
-    )
+    kafka = ctx.settings.kafka
+    topic = rt.tables[DELIVERIES].changelog_topic.get_topic_name()
+    sent = ChangelogView(kafka.bootstrap, topic, kafka.client_options())
 
     def sent_to(alert_id: str) -> set[str]:
         records = (DeliveryRecord.from_dict(d) for d in sent.values())

@@ -16,9 +16,11 @@ log = logging.getLogger(__name__)
 
 
 class ChangelogView:
-    def __init__(self, bootstrap: str, topic: str) -> None:
+    def __init__(self, bootstrap: str, topic: str, options: dict[str, Any] | None = None) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
+        # The Kafka client's security settings (KafkaSettings.client_options()).
+        self.options = dict(options or {})
         self.data: dict[str, Any] = {}
 
     def apply(self, key: bytes | None, value: bytes | None) -> None:
@@ -34,7 +36,28 @@ class ChangelogView:
         return list(self.data.values())
 
     async def run(self) -> None:
-        """Follows the topic until cancelled; waits for it while it does not exist yet."""
+        """Follows the topic until cancelled; a broker that is down is retried, never fatal."""
+        from aiokafka.errors import KafkaError
+
+        delay = 1.0
+        while True:
+            try:
+                await self._follow()
+            except (KafkaError, OSError) as exc:
+                log.warning("view of %s: %s; retrying in %.0f s", self.topic, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    def _client_options(self) -> dict[str, Any]:
+        options = dict(self.options)
+        cafile = options.pop("ssl_cafile", None)
+        if cafile is not None:
+            from aiokafka.helpers import create_ssl_context
+
+            options["ssl_context"] = create_ssl_context(cafile=cafile)
+        return options
+
+    async def _follow(self) -> None:
         from aiokafka import AIOKafkaConsumer, TopicPartition
 
         consumer = AIOKafkaConsumer(
@@ -42,6 +65,7 @@ class ChangelogView:
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            **self._client_options(),
         )
         await consumer.start()
         try:
@@ -54,6 +78,8 @@ class ChangelogView:
             tps = [TopicPartition(self.topic, p) for p in sorted(found)]
             consumer.assign(tps)
             await consumer.seek_to_beginning(*tps)
+            # Re-read from the beginning after a reconnect: start from an empty view.
+            self.data.clear()
             async for record in consumer:
                 try:
                     self.apply(record.key, record.value)
