@@ -35,6 +35,11 @@ inhibit_rules:
 """
 
 
+# One BLAS/OpenMP thread per process: two workers on two cores do not fight over them, and
+# the bare tagger is measured the same way.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -135,10 +140,7 @@ class Cluster:
             "MCU_ALERTS__API_PORT": str(api),
             "MCU_ALERTS__API_TOKEN": self.api_token,
             "MCU_ALERTS__JOURNAL_DIR": str(self.dir / "journal"),
-            # One BLAS thread per worker: two workers on two cores do not fight over them.
-            "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
+            **ONE_THREAD,
         }
 
     def start_servers(self) -> None:

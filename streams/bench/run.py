@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -12,7 +15,7 @@ from typing import Any
 
 from reports.ratings import percentile
 from streams.bench import measure
-from streams.bench.cluster import Cluster, wait
+from streams.bench.cluster import ONE_THREAD, Cluster, wait
 from streams.bench.corpus import OWN_PAGE, generate
 from streams.search import connect
 from streams.settings import Settings
@@ -40,19 +43,23 @@ class RunResult:
     alerts_without_incident: int | None
 
 
-def bare_rate(messages: list[dict[str, Any]]) -> tuple[float, float]:
-    """`mcu tag` on the same lines in this process: JSON in, tagging in batches of 64, out."""
-    from nlp.jsonl import tag_lines
-    from nlp.tagger import Tagger
-
-    tagger = Tagger()
-    lines = [json.dumps(m, ensure_ascii=False) for m in messages]
-    list(tag_lines(lines[:64], tagger))  # warm caches
-    started, cpu = time.perf_counter(), time.process_time()
-    for _ in tag_lines(lines, tagger):
-        pass
-    wall, used = time.perf_counter() - started, time.process_time() - cpu
-    return len(lines) / wall, 1000 * used / len(lines)
+def bare_rate(messages: list[dict[str, Any]], root: Path) -> tuple[float, float]:
+    """`mcu tag` on the same lines, in a process of its own with one BLAS/OpenMP thread."""
+    root.mkdir(parents=True, exist_ok=True)
+    lines = root / "bare.jsonl"
+    lines.write_text(
+        "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in messages), encoding="utf-8"
+    )
+    env = {**os.environ, **ONE_THREAD}
+    out = subprocess.run(
+        [sys.executable, "-m", "streams.bench.bare", str(lines)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(result["rate"]), float(result["cpu_ms"])
 
 
 def _paced(records: list[bytes], rate: float | None, sent: dict[str, float]) -> Iterator[bytes]:
@@ -154,8 +161,8 @@ def bench(
     settings = Settings()
     messages = generate(count, days=days)
     say(f"Сообщений: {len(messages)} за {days:g} сут. (выборка + data/eval, новые id/авторы/время)")
-    say("Голый тэггер (`mcu tag` в этом процессе)…")
-    bare, bare_cpu_ms = bare_rate(messages)
+    say("Голый тэггер (`mcu tag` в отдельном процессе, один поток BLAS/OpenMP)…")
+    bare, bare_cpu_ms = bare_rate(messages, root)
     say(f"  {bare:.1f} сообщ./с, {bare_cpu_ms:.2f} мс ЦП на сообщение")
     runs: list[RunResult] = []
     for workers in worker_counts:
