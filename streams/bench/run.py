@@ -124,8 +124,9 @@ def run_cluster(
         if indexed() >= total:
             return True
         # Every topic read to its end, yet documents missing: say so instead of waiting forever.
-        quiet_since[0] = quiet_since[0] or time.monotonic()
-        return time.monotonic() - quiet_since[0] > QUIET_SECONDS
+        since = quiet_since[0] or time.monotonic()
+        quiet_since[0] = since
+        return time.monotonic() - since > QUIET_SECONDS
 
     wait(done, timeout, "обработка всех сообщений")
     seconds = time.monotonic() - started - (QUIET_SECONDS if indexed() < total else 0)
