@@ -30,6 +30,7 @@ from alerts.rules import REGISTRY, RuleSpec
 from alerts.silences import SilenceConfig
 from alerts.timeintervals import TimeIntervalConfig
 from alerts.yamlsource import Located, PathKey, load_yaml, merge
+from incidents.policy import IncidentsConfig
 
 
 def _clock(value: Any) -> Any:
@@ -68,6 +69,7 @@ class AlertsConfig(BaseModel):
     calendar: CalendarConfig = CalendarConfig()
     links: LinksConfig = LinksConfig()
     items: ItemsConfig = ItemsConfig()
+    incidents: IncidentsConfig = IncidentsConfig()
     deadlines: list[DeadlineRuleConfig] = [
         DeadlineRuleConfig.model_validate(d) for d in DEFAULT_DEADLINES
     ]

@@ -75,10 +75,15 @@ class DeliveryLog:
     """Pure bookkeeping; notifiers/dispatch.py does the I/O."""
 
     def __init__(
-        self, table: MutableMapping[str, Any] | None = None, backoff: Backoff | None = None
+        self,
+        table: MutableMapping[str, Any] | None = None,
+        backoff: Backoff | None = None,
+        pending: MutableMapping[str, Any] | None = None,
     ) -> None:
         self.table: MutableMapping[str, Any] = table if table is not None else {}
         self.backoff = backoff or Backoff()
+        # key -> next attempt: what a delivery round reads, so it never scans the whole log.
+        self.pending: MutableMapping[str, Any] = pending if pending is not None else {}
 
     def get(self, key: str) -> DeliveryRecord | None:
         data = self.table.get(key)
@@ -90,19 +95,19 @@ class DeliveryLog:
             return False
         record = DeliveryRecord(notification.key, notification, "pending", 0, now, now)
         self.table[notification.key] = record.to_dict()
+        self.pending[notification.key] = iso(now)
         return True
 
     def enqueue_all(self, notifications: Iterable[Notification], now: datetime) -> int:
         return sum(self.enqueue(n, now) for n in notifications)
 
     def due(self, now: datetime) -> list[Notification]:
-        records = (DeliveryRecord.from_dict(d) for d in list(self.table.values()))
-        pending = [
-            r
-            for r in records
-            if r.status == "pending" and (r.next_attempt_at is None or r.next_attempt_at <= now)
-        ]
-        return [r.notification for r in sorted(pending, key=lambda r: r.created_at)]
+        keys = [k for k, at in list(self.pending.items()) if datetime.fromisoformat(at) <= now]
+        records = [r for r in (self.get(k) for k in keys) if r is not None]
+        ready = [r for r in records if r.status == "pending"]
+        for key in {*keys} - {r.key for r in ready}:
+            self.pending.pop(key, None)
+        return [r.notification for r in sorted(ready, key=lambda r: r.created_at)]
 
     def mark_sent(self, key: str, now: datetime, ref: str | None = None) -> None:
         record = self._record(key)
@@ -174,3 +179,7 @@ class DeliveryLog:
 
     def _put(self, record: DeliveryRecord) -> None:
         self.table[record.key] = record.to_dict()
+        if record.status == "pending":
+            self.pending[record.key] = iso(record.next_attempt_at or record.created_at)
+        else:
+            self.pending.pop(record.key, None)

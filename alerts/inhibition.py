@@ -52,21 +52,30 @@ class InhibitRule:
 
 
 class Inhibitor:
-    """Source alerts per rule, found once per routing pass (firing alerts can be many)."""
+    """Source alerts per rule, found once per routing pass; a rule that needs the target among
+    the source's members looks it up by member, so a check is O(1) in the number of sources."""
 
     def __init__(self, rules: Iterable[InhibitRule], firing: Iterable[Alert]) -> None:
         alerts = list(firing)
-        self._pairs = [
-            (rule, [a for a in alerts if match_all(rule.source, a.labels)]) for rule in rules
-        ]
+        self._pairs: list[tuple[InhibitRule, list[Alert], dict[str, list[Alert]]]] = []
+        for rule in rules:
+            sources = [a for a in alerts if match_all(rule.source, a.labels)]
+            by_member: dict[str, list[Alert]] = {}
+            if rule.contains:
+                for source in sources:
+                    for member in source.members:
+                        by_member.setdefault(member, []).append(source)
+            self._pairs.append((rule, sources, by_member))
 
     def inhibited(self, target: Alert) -> bool:
-        return any(
-            sources
-            and match_all(rule.target, target.labels)
-            and any(rule.inhibits(source, target) for source in sources)
-            for rule, sources in self._pairs
-        )
+        for rule, sources, by_member in self._pairs:
+            if not sources or not match_all(rule.target, target.labels):
+                continue
+            if rule.contains:
+                sources = by_member.get(target.item_id or "", [])
+            if any(rule.inhibits(source, target) for source in sources):
+                return True
+        return False
 
 
 def is_inhibited(target: Alert, firing: Iterable[Alert], rules: Iterable[InhibitRule]) -> bool:

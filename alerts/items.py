@@ -7,12 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
 from alerts.calendar import WorkingTime
 from alerts.durations import parse_duration
 from alerts.message import Message
-from alerts.timefmt import iso, opt_dt, opt_iso
+from alerts.timefmt import iso, opt_iso
 
 ItemStatus = Literal["open", "interim", "answered", "closed", "not_required"]
 Stage = Literal["first", "final"]
@@ -25,15 +25,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class NeedsResponseConfig(_Strict):
-    kinds: list[str] = ["appeal"]
-    sources: list[str] = ["pos"]
-    complaints: bool = True
-    questions: bool = True
-    # Official messages never need a response; these kinds neither.
-    skip_kinds: list[str] = ["reply"]
-
-
 class PriorityConfig(_Strict):
     # A `priority` field on the message wins; otherwise these make it high.
     conflict_is_high: bool = True
@@ -41,23 +32,15 @@ class PriorityConfig(_Strict):
 
 
 class ItemsConfig(_Strict):
-    needs_response: NeedsResponseConfig = NeedsResponseConfig()
     priority: PriorityConfig = PriorityConfig()
     # A formulaic official reply («рассмотрим в установленном порядке») only stops the first clock.
     formal_reply_is_interim: bool = True
-    # Answered items and resolved alerts are forgotten after this.
+    # Answered incidents and resolved alerts are forgotten after this.
     retention: DurationField = timedelta(days=30)
-
-
-def needs_response(msg: Message, cfg: NeedsResponseConfig) -> bool:
-    if msg.is_official or msg.kind in cfg.skip_kinds:
-        return False
-    return (
-        msg.kind in cfg.kinds
-        or msg.source in cfg.sources
-        or (cfg.complaints and msg.is_complaint)
-        or (cfg.questions and msg.is_question)
-    )
+    # Sent notifications are kept this long (longer than any repeat_interval): never sent twice.
+    delivery_retention: DurationField = timedelta(days=1)
+    # Incidents that need no response are forgotten this long after their last message.
+    chatter_retention: DurationField = timedelta(days=3)
 
 
 def priority_of(msg: Message, cfg: PriorityConfig) -> str:
@@ -68,8 +51,14 @@ def priority_of(msg: Message, cfg: PriorityConfig) -> str:
     return "normal"
 
 
+IncidentState = Literal["new", "in_work", "answered", "resolved", "not_ours", "chatter"]
+
+
 @dataclass(frozen=True)
 class Item:
+    """An incident: one problem, its messages, one response clock. Its id is its first message's
+    id, so the first message's search document carries the incident's status for the ratings."""
+
     id: str
     source: str
     kind: str
@@ -95,12 +84,60 @@ class Item:
     reply_id: str | None = None
     reply_formal: bool | None = None
     overdue: bool = False
-    # Active alerts about this item: alert id -> rule name.
+    # Active alerts about this incident: alert id -> rule name.
     alerts: Mapping[str, str] = field(default_factory=dict)
+    # The incident's growth: messages, distinct authors (ids remembered up to a bound), reach.
+    messages: int = 1
+    authors: tuple[str, ...] = ()
+    authors_count: int = 0
+    reach: float = 0.0
+    last_at: datetime | None = None
+    complaint: bool = False
+    question: bool = False
+    conflicts: int = 0
+    toxicity: float = 0.0
+    negatives: int = 0
+    # Messages from an author who had already complained in this incident.
+    repeats: int = 0
+    complainers: Mapping[str, int] = field(default_factory=dict)
+    addresses: tuple[str, ...] = ()
+    original_id: str | None = None
+    # Join keys that point to this incident (thread, original, category+address).
+    keys: tuple[str, ...] = ()
+    # The latest message ids (a re-delivered message is not counted twice).
+    recent: tuple[str, ...] = ()
+    page: str = ""
+    # The response policy rule that requires an answer; None while none does.
+    policy: str | None = None
+    replies: int = 0
+    taken: bool = False
+    not_ours: bool = False
+    # Opened by a message older than the backfill age: counted and rated, never paged.
+    backfill: bool = False
+    wake_at: datetime | None = None
+    # The last deadline stage (warning, overdue, escalated) the overdue rule has acted on.
+    stage_seen: str = ""
+    # Working hours from the first message to the first official reaction.
+    hours_to_answer: float | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in ("open", "interim")
+
+    @property
+    def state(self) -> IncidentState:
+        """new → in work → answered → resolved / closed as not ours; chatter needs nothing."""
+        if self.status == "not_required":
+            return "chatter"
+        if self.status == "closed":
+            return "not_ours" if self.not_ours else "resolved"
+        if self.status == "answered":
+            return "answered"
+        return "in_work" if self.taken or self.status == "interim" else "new"
+
+    @property
+    def last_activity(self) -> datetime:
+        return max(self.updated_at, self.last_at or self.created_at)
 
     def evolve(self, **changes: Any) -> Item:
         return replace(self, **changes)
@@ -112,6 +149,7 @@ class Item:
             "category": self.category or "",
             "department": self.department or "",
             "priority": self.priority,
+            "page": self.page,
         }
         return {k: v for k, v in labels.items() if v}
 
@@ -133,16 +171,20 @@ class Item:
             author_name=msg.author_name,
             url=msg.url,
             excerpt=msg.text[:EXCERPT],
+            messages=0,
+            original_id=msg.original_id,
         )
 
+    def response_hours(self, wt: WorkingTime) -> float | None:
+        if self.answered_at is None:
+            return None
+        if self.hours_to_answer is not None:
+            return self.hours_to_answer
+        return round(wt.working_hours_between(self.created_at, self.answered_at), 2)
+
     def index_fields(self, wt: WorkingTime) -> dict[str, Any]:
-        """The fields the search index keeps per message (CONTRACTS.md)."""
+        """The fields the first message's search document keeps (CONTRACTS.md)."""
         status = {"interim": "open"}.get(self.status, self.status)
-        hours = (
-            round(wt.working_hours_between(self.created_at, self.answered_at), 2)
-            if self.answered_at is not None
-            else None
-        )
         return {
             "id": self.id,
             "created_at": iso(self.created_at),
@@ -150,70 +192,59 @@ class Item:
             "needs_response": self.needs_response,
             "deadline": opt_iso(self.deadline),
             "answered_at": opt_iso(self.answered_at),
-            "response_hours": hours,
+            "response_hours": self.response_hours(wt),
             "reply_id": self.reply_id,
             "reply_formal": self.reply_formal,
             "overdue": self.overdue,
             "department": self.department,
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def document(self, wt: WorkingTime) -> dict[str, Any]:
+        """The incident's document in the mcu-incidents index."""
         return {
             "id": self.id,
+            "created_at": iso(self.created_at),
+            "last_at": opt_iso(self.last_at),
+            "updated_at": iso(self.updated_at),
+            "state": self.state,
+            "status": {"interim": "open"}.get(self.status, self.status),
+            "needs_response": self.needs_response,
+            "policy": self.policy,
+            "backfill": self.backfill,
             "source": self.source,
             "kind": self.kind,
+            "page": self.page or None,
             "thread_id": self.thread_id,
-            "created_at": iso(self.created_at),
-            "updated_at": iso(self.updated_at),
-            "needs_response": self.needs_response,
-            "status": self.status,
+            "original_id": self.original_id,
             "category": self.category,
             "department": self.department,
             "priority": self.priority,
-            "author_id": self.author_id,
-            "author_name": self.author_name,
-            "url": self.url,
+            "addresses": list(self.addresses),
+            "messages": self.messages,
+            "authors": self.authors_count,
+            "reach": round(self.reach, 1),
+            "conflicts": self.conflicts,
+            "repeats": self.repeats,
+            "replies": self.replies,
             "excerpt": self.excerpt,
-            "stage": self.stage,
+            "url": self.url,
             "deadline_rule": self.deadline_rule,
-            "span": self.span,
-            "clock_start": opt_iso(self.clock_start),
             "deadline": opt_iso(self.deadline),
             "answered_at": opt_iso(self.answered_at),
             "closed_at": opt_iso(self.closed_at),
+            "response_hours": self.response_hours(wt),
             "reply_id": self.reply_id,
             "reply_formal": self.reply_formal,
             "overdue": self.overdue,
-            "alerts": dict(self.alerts),
+            "alerts": len(self.alerts),
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        return cast(dict[str, Any], _ADAPTER.dump_python(self, mode="json"))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Item:
-        return cls(
-            id=data["id"],
-            source=data["source"],
-            kind=data["kind"],
-            thread_id=data["thread_id"],
-            created_at=datetime.fromisoformat(data["created_at"]),
-            updated_at=datetime.fromisoformat(data["updated_at"]),
-            needs_response=bool(data["needs_response"]),
-            status=cast(ItemStatus, data["status"]),
-            category=data.get("category"),
-            department=data.get("department"),
-            priority=data.get("priority") or "normal",
-            author_id=data.get("author_id"),
-            author_name=data.get("author_name"),
-            url=data.get("url"),
-            excerpt=data.get("excerpt") or "",
-            stage=cast(Stage, data.get("stage") or "first"),
-            deadline_rule=data.get("deadline_rule"),
-            span=data.get("span"),
-            clock_start=opt_dt(data.get("clock_start")),
-            deadline=opt_dt(data.get("deadline")),
-            answered_at=opt_dt(data.get("answered_at")),
-            closed_at=opt_dt(data.get("closed_at")),
-            reply_id=data.get("reply_id"),
-            reply_formal=data.get("reply_formal"),
-            overdue=bool(data.get("overdue")),
-            alerts=dict(data.get("alerts") or {}),
-        )
+        return _ADAPTER.validate_python(data)
+
+
+_ADAPTER: TypeAdapter[Item] = TypeAdapter(Item)

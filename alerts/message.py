@@ -48,6 +48,9 @@ class Message:
     rude_reply: bool | None = None
     priority: str | None = None
     department: str | None = None
+    # The reposted or forwarded original; edited / deleted when a source says so.
+    original_id: str | None = None
+    status: str | None = None
 
     @property
     def is_official_reply(self) -> bool:
@@ -115,6 +118,8 @@ class Message:
             department=str(data["department"])
             if data.get("department")
             else department_for(category),
+            original_id=str(data["original_id"]) if data.get("original_id") else None,
+            status=str(data["status"]) if data.get("status") else None,
         )
 
 

@@ -20,10 +20,13 @@ def max_severity(*values: Severity) -> Severity:
     return max(values, key=SEVERITIES.index)
 
 
-def alert_id(rule: str, subject: str, started_at: datetime) -> str:
-    """Short and deterministic: fits Telegram's 64-byte callback_data, stable on replay."""
+def alert_id(rule: str, subject: str, started_at: datetime, shard: str = "") -> str:
+    """Short and deterministic: fits Telegram's 64-byte callback_data, stable on replay.
+
+    `shard` (the state partition) leads the id, so the partition that owns an alert is known
+    from its id alone."""
     digest = hashlib.sha1(f"{rule}|{subject}|{iso(started_at)}".encode()).hexdigest()
-    return digest[:12]
+    return f"{shard}{digest[:12]}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from alerts.config import AlertsConfig
 from alerts.escalation import Escalation, EscalationChain
 from alerts.inhibition import Inhibitor, InhibitRule
+from alerts.matchers import match_all
 from alerts.model import Alert, AlertEvent
 from alerts.notification import Notification, NotificationKind, delivery_key
 from alerts.pii import NO_MASK, PiiMask
@@ -20,6 +21,9 @@ from alerts.state import State
 from alerts.templates import Rendered, Renderer
 from alerts.timefmt import iso, opt_dt, require_aware
 from alerts.timeintervals import TimeInterval
+
+# Resolved alerts and ended silences are dropped this often (a scan), not on every tick.
+FORGET_EVERY = timedelta(minutes=1)
 
 
 class Router:
@@ -56,6 +60,7 @@ class Router:
         alert = event.alert
         routed = state.table("routed")
         routed[alert.id] = alert.to_dict()
+        self._track_source(state, alert)
         escalations = state.table("escalations")
         if alert.id in escalations:
             if not alert.firing:
@@ -89,12 +94,22 @@ class Router:
             if last is not None:
                 soon = max(now, last + route.group_interval)
                 next_flush = soon if next_flush is None else min(next_flush, soon)
-            groups[key] = {
+            updated = {
                 **group,
                 "alerts": members,
                 "next_flush": iso(next_flush) if next_flush else None,
             }
+            if updated != groups.get(key):
+                groups[key] = updated
         return self._flush_due(state, now)
+
+    def _track_source(self, state: State, alert: Alert) -> None:
+        """Alerts that can inhibit others, kept apart so a routing pass never scans all alerts."""
+        sources = state.table("sources")
+        if alert.firing and any(match_all(r.source, alert.labels) for r in self.inhibit_rules):
+            sources[alert.id] = alert.to_dict()
+        elif alert.id in sources:
+            del sources[alert.id]
 
     def _leave_other_groups(
         self, groups: MutableMapping[str, Any], alert_ident: str, keep: set[str]
@@ -149,7 +164,11 @@ class Router:
             if due is not None and now >= due:
                 out += self._flush(state, key, now, checks)
         out += self._escalate(state, now, checks)
-        self._forget(state, now)
+        marks = state.table("marks")
+        last = opt_dt(marks.get("forgot_at"))
+        if last is None or now - last >= FORGET_EVERY:
+            self._forget(state, now)
+            marks["forgot_at"] = iso(now)
         return out
 
     def _muted(self, mute: Iterable[str], active: Iterable[str], now: datetime) -> bool:
@@ -210,7 +229,8 @@ class Router:
             next_flush = min(next_flush, now + route.group_interval)
         group.update(alerts=keep, next_flush=iso(next_flush))
         group["notified"] = {k: v for k, v in dict(group["notified"]).items() if k in keep}
-        groups[key] = group
+        if group != groups.get(key):
+            groups[key] = group
         return out
 
     def _start_escalations(
@@ -319,8 +339,8 @@ class _Checks:
 
     def held(self, alert: Alert) -> bool:
         if self._silences is None or self._inhibitor is None:
-            routed = self.state.table("routed").values()
-            firing = [a for a in (Alert.from_dict(d) for d in routed) if a.firing]
+            sources = self.state.table("sources").values()
+            firing = [a for a in (Alert.from_dict(d) for d in sources) if a.firing]
             self._silences = self.router.silences(self.state, self.now)
             self._inhibitor = Inhibitor(self.router.inhibit_rules, firing)
         silenced = any(s.silences(alert.labels, self.now) for s in self._silences)

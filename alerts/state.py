@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 # Tables the rules engine uses; the worker may back each by a faust Table.
-ENGINE_TABLES = ("items", "alerts", "subjects", "windows", "authors")
+ENGINE_TABLES = ("incidents", "keys", "alerts", "subjects", "windows", "wheel")
 # Tables the notification router uses.
-ROUTER_TABLES = ("routed", "groups", "escalations", "silences")
+ROUTER_TABLES = ("routed", "groups", "escalations", "silences", "sources", "marks")
 
 
 class State:

@@ -306,9 +306,13 @@ def operations() -> Panel:
         (
             4,
             stat(
-                "Ждут ответа",
+                "Инцидентов ждут ответа",
                 "sum(mcu_open_items)",
                 steps=thresholds((None, "blue")),
+                description=(
+                    "Инцидент — одна проблема: ветка, сообщения одной категории по одному "
+                    "адресу, репосты одного поста; срок ответа — один на инцидент."
+                ),
             ),
         ),
         (4, stat("Просрочено", "sum(mcu_overdue_items)", steps=RED_ABOVE_ZERO)),
@@ -383,7 +387,7 @@ def operations() -> Panel:
         (
             8,
             bars(
-                "Ждут ответа по подразделениям",
+                "Инцидентов ждут ответа, по подразделениям",
                 "sort_desc(sum by (department) (mcu_open_items))",
                 "{{department}}",
                 steps=thresholds((None, "blue")),
@@ -480,7 +484,33 @@ def operations() -> Panel:
             ),
         ),
     ]
-    panels = layout([(5, top), (8, flow), (9, categories), (9, departments), (9, feed)])
+    incidents = [
+        (
+            12,
+            bars(
+                "Инциденты по состояниям",
+                'sum by (state) (mcu_incidents{state!="chatter"})',
+                "{{state}}",
+                steps=thresholds((None, "blue")),
+                description=(
+                    "new — новый, in_work — в работе, answered — ответ дан, resolved — решён, "
+                    "not_ours — закрыт как не наш; болтовня без вопросов не показана."
+                ),
+            ),
+        ),
+        (
+            12,
+            bars(
+                "Открытые инциденты по подразделениям",
+                'sort_desc(sum by (department) (mcu_incidents{state=~"new|in_work"}))',
+                "{{department}}",
+                steps=thresholds((None, "blue")),
+            ),
+        ),
+    ]
+    panels = layout(
+        [(5, top), (8, flow), (9, categories), (9, departments), (8, incidents), (9, feed)]
+    )
     return dashboard(
         "mcu-operations", "МЦУ — оперативный экран", panels, refresh="30s", time_from="now-6h"
     )

@@ -72,6 +72,12 @@ class Doc:
     reply_id: str | None
     reply_formal: bool | None
     overdue: bool | None
+    # The incident the message belongs to (its own id until the alert stage has linked it).
+    incident_id: str | None = None
+
+    @property
+    def incident(self) -> str:
+        return self.incident_id or self.id
 
     @property
     def is_citizen(self) -> bool:
@@ -124,4 +130,5 @@ def from_source(src: Mapping[str, Any]) -> Doc:
         reply_id=src.get("reply_id"),
         reply_formal=_bool(src.get("reply_formal")),
         overdue=_bool(src.get("overdue")),
+        incident_id=src.get("incident_id"),
     )

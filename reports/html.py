@@ -124,6 +124,7 @@ def _summary_section(s: Summary) -> str:
     overdue = len(s.overdue)
     kpis = [
         ("Сообщений граждан", str(s.total)),
+        ("Инцидентов (проблем)", str(s.incidents)),
         ("Негативных", _pct(s.negative, s.total)),
         ("Конфликтных", _pct(s.conflict, s.total)),
         ("Получили ответ", str(s.answered)),

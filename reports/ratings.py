@@ -23,6 +23,7 @@ COLUMNS = (
     ("rank", "Место"),
     ("department", "Подразделение"),
     ("received", "Получено"),
+    ("incidents", "Инцидентов"),
     ("due", "К сроку"),
     ("on_time_share", "В срок, %"),
     ("median_hours", "Медиана, раб. ч"),
@@ -49,11 +50,14 @@ class DepartmentRating:
     satisfaction: float | None
     score: float | None
     rank: int
+    # Distinct incidents among the messages received (one problem, one unit of work).
+    incidents: int = 0
 
 
 @dataclass
 class _Tally:
     received: int = 0
+    incidents: set[str] = field(default_factory=set)
     due: int = 0
     on_time: int = 0
     hours: list[float] = field(default_factory=list)
@@ -146,6 +150,7 @@ def compute_ratings(
             continue
         t = tallies.setdefault(doc.department, _Tally())
         t.received += 1
+        t.incidents.add(doc.incident)
         if not doc.needs_response:
             continue
         if doc.answered_at is None:
@@ -174,6 +179,7 @@ def compute_ratings(
                 department=name,
                 received=t.received,
                 due=t.due,
+                incidents=len(t.incidents),
                 on_time=t.on_time,
                 answered=len(t.hours),
                 on_time_share=on_time,
@@ -227,7 +233,8 @@ def format_table(rows: Sequence[DepartmentRating], names: Names = DEFAULT_NAMES)
 
 def to_csv(rows: Sequence[DepartmentRating], names: Names = DEFAULT_NAMES) -> str:
     """CSV with raw numbers (shares 0..1, hours), one row per department: its id and its name."""
-    keys = [k for k, _ in COLUMNS] + ["on_time", "answered"]
+    # New columns go last, so a spreadsheet reading the old ones by position still works.
+    keys = [k for k, _ in COLUMNS if k != "incidents"] + ["on_time", "answered", "incidents"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*keys[:2], "department_name", *keys[2:]])

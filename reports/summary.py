@@ -61,6 +61,8 @@ class Summary:
     period: Period
     as_of: datetime
     total: int
+    # Distinct incidents the citizen messages make up.
+    incidents: int
     negative: int
     conflict: int
     answered: int
@@ -160,6 +162,7 @@ def summarize(
         period=period,
         as_of=now,
         total=len(citizen),
+        incidents=len({d.incident for d in citizen}),
         negative=sum(d.sentiment == "negative" for d in citizen),
         conflict=sum(d.conflict for d in citizen),
         answered=sum(d.answered_at is not None for d in citizen),

@@ -46,6 +46,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         value_serializer="raw",
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        # Records sent within a few milliseconds share one request: far fewer produce calls.
+        producer_linger_ms=5,
         broker_commit_every=100,
         broker_commit_interval=1.0,
         stream_wait_empty=False,
@@ -66,6 +68,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
             deadletter=topic(names.deadletter),
             responses=topic(names.responses),
             alerts=topic(names.alerts),
+            status=topic(names.status),
         ),
         metrics=Metrics(registry or CollectorRegistry()),
     )
@@ -76,14 +79,17 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     department_for = None
     departments: list[str] = []
     if settings.alerts.enabled:
-        from streams.alerting import api, core, feeds, runtime
+        from streams.alerting import api, core, feeds, runtime, status
 
-        rt = runtime.build(app, names.control, settings.alerts)
+        rt = runtime.build(
+            app, names.control, settings.kafka.partitions, settings.alerts, settings.worker.data_dir
+        )
         department_for = rt.engine.department_for
         departments = [d.id for d in rt.config.roster.departments]
         feeds.install(ctx, rt)
         core.install(ctx, rt)
         api.install(ctx, rt)
+        status.install(ctx)
     index.install(ctx, department_for)
     lag.install(ctx)
     ratings.install(ctx, departments)

@@ -17,6 +17,7 @@ class Topics:
     deadletter: faust.TopicT
     responses: faust.TopicT
     alerts: faust.TopicT
+    status: faust.TopicT
 
 
 @dataclass(frozen=True)

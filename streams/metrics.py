@@ -35,8 +35,10 @@ Alerts
   result sent|failed|suppressed (suppressed = silence, quiet hours or duplicate).
 
 Departments
-- mcu_open_items {department}: messages waiting for the department's reply (gauge).
-- mcu_overdue_items {department}: open messages past their deadline (gauge).
+- mcu_open_items {department}: incidents waiting for the department's reply (gauge).
+- mcu_overdue_items {department}: open incidents past their deadline (gauge).
+- mcu_incidents {department, state}: incidents held, by state new / in_work / answered /
+  resolved / not_ours / chatter (gauge; summed over workers).
 - mcu_response_hours {department} (histogram): working hours from a message to the first
   official reply.
 - mcu_replies_total {department, formal}: official replies; formal="true" is an отписка.
@@ -238,6 +240,9 @@ class Metrics:
         )
         self.open_items = Gauge("mcu_open_items", "Ожидают ответа", ["department"], registry=r)
         self.overdue_items = Gauge("mcu_overdue_items", "Просрочены", ["department"], registry=r)
+        self.incidents = Gauge(
+            "mcu_incidents", "Инциденты в памяти", ["department", "state"], registry=r
+        )
         self.response_hours = Histogram(
             "mcu_response_hours",
             "Рабочие часы до первого ответа",

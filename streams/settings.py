@@ -147,6 +147,11 @@ class AlertsSettings(_SecretFiles):
     # Append-only audit log of acknowledgements, resolutions and silences (JSON lines, fsync);
     # by default audit.jsonl in the worker's data_dir.
     audit_file: Path | None = None
+    # Where each partition's journal of sent notifications lives; workers that take over each
+    # other's partitions must share it (default: <worker.data_dir>/journal).
+    journal_dir: Path | None = None
+    # The search engine the incident and status indexer writes to (default: search.url).
+    status_search_url: str | None = None
 
 
 class Settings(BaseSettings):

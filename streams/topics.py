@@ -1,4 +1,4 @@
-"""Topic names and their creation; every topic is keyed by thread so a thread stays in order."""
+"""Topic names and their creation; messages are keyed by thread, incident events by route."""
 
 from __future__ import annotations
 
@@ -36,14 +36,28 @@ class TopicNames:
 
     @property
     def control(self) -> str:
-        """Everything that changes alert state, in one partition: one owner, one order."""
-        return f"{self.prefix}mcu.alerts.control"
+        """Everything that changes incident and alert state, keyed by the message's route
+        (its category, else its thread): N partitions, each owned by one worker at a time."""
+        return f"{self.prefix}mcu.incidents.control"
+
+    @property
+    def status(self) -> str:
+        """Incident documents and message links for the search index, from the alerts agent."""
+        return f"{self.prefix}mcu.incidents.status"
 
     def all(self) -> tuple[str, ...]:
-        return (self.raw, self.tagged, self.deadletter, self.responses, self.alerts, self.control)
+        return (
+            self.raw,
+            self.tagged,
+            self.deadletter,
+            self.responses,
+            self.alerts,
+            self.control,
+            self.status,
+        )
 
     def partitions(self, name: str, default: int) -> int:
-        return 1 if name == self.control else default
+        return default
 
 
 def ensure_topics(

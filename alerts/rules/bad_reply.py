@@ -33,10 +33,12 @@ class BadReplyRule(BaseRule[BadReplyConfig]):
     # A later substantive reply resolves it (see on_message); closing the item too.
     resolve_on = frozenset({"closed"})
 
-    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+    def on_message(
+        self, ctx: Context, msg: Message, incident: Item | None, now: datetime
+    ) -> list[Signal]:
         if not msg.is_official_reply:
             return []
-        target = ctx.target_of(msg)
+        target = incident
         subject = target.id if target else (msg.parent_id or msg.thread_id)
         rude = self.config.rude and bool(msg.rude_reply)
         formal = self.config.formal and bool(msg.formal_reply)
@@ -58,6 +60,7 @@ class BadReplyRule(BaseRule[BadReplyConfig]):
                 labels=self._labels(msg, target),
                 annotations=self._notes(msg, target, rude, formal),
                 item_id=subject,
+                last_at=msg.created_at,
             )
         ]
 

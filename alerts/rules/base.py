@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from alerts.deadlines import DeadlinePolicy
+from alerts.durations import parse_duration
 from alerts.items import Change, Item, ItemsConfig
 from alerts.matchers import check_matcher, match_all, parse_matchers
 from alerts.message import Message
 from alerts.model import Alert, AlertEvent, Severity
 from alerts.state import State
+from incidents.wheel import Wheel
 
 MatcherField = Annotated[str, AfterValidator(check_matcher)]
+DurationField = Annotated[timedelta, BeforeValidator(parse_duration)]
 EXCERPT = 1000
 
 
@@ -38,6 +41,10 @@ class RuleSpec(BaseModel):
     labels: dict[str, str] = {}
     # Matchers on message labels: source, kind, category, department, sentiment, priority, official.
     filter: list[MatcherField] = []
+    # An alert about an event (a conflict, a bad reply) resolves itself when its incident has
+    # been quiet this long (Alertmanager's resolve_timeout); an event already that old when it
+    # arrives raises nothing. None: it stays until answered or resolved by hand.
+    resolve_after: DurationField | None = None
 
     def block(self) -> Any:
         return (self.model_extra or {}).get(self.kind)
@@ -59,6 +66,8 @@ class Fire:
     members: tuple[str, ...] = ()
     # Never raise again for this subject once resolved (per-message rules).
     once: bool = False
+    # When the event behind it happened (for resolve_after); `at` when not given.
+    last_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,10 +92,12 @@ class Context:
         self.items_config = items_config
         self.events: list[AlertEvent] = []
         self.touched: dict[str, Item] = {}
+        self.links: list[tuple[str, str, str]] = []
+        self.wheel = Wheel(state.table("wheel"))
 
     @property
     def items(self) -> MutableMapping[str, Any]:
-        return self.state.table("items")
+        return self.state.table("incidents")
 
     def table(self, name: str) -> MutableMapping[str, Any]:
         return self.state.table(name)
@@ -94,6 +105,8 @@ class Context:
     def item(self, item_id: str | None) -> Item | None:
         if not item_id:
             return None
+        if item_id in self.touched:
+            return self.touched[item_id]
         data = self.items.get(item_id)
         return Item.from_dict(data) if data is not None else None
 
@@ -101,9 +114,9 @@ class Context:
         self.items[item.id] = item.to_dict()
         self.touched[item.id] = item
 
-    def iter_items(self) -> Iterator[Item]:
-        for data in list(self.items.values()):
-            yield Item.from_dict(data)
+    def schedule(self, entry: str, at: datetime) -> None:
+        """Wakes a rule's `on_wake(key)` (entry "r|rule|key") or an incident ("i|id") at `at`."""
+        self.wheel.schedule(entry, at, self.now)
 
     def alert(self, alert_id: str) -> Alert | None:
         data = self.state.table("alerts").get(alert_id)
@@ -119,26 +132,38 @@ class Context:
         found = (self.alert(a) for a, r in item.alerts.items() if r == rule)
         return [a for a in found if a is not None]
 
+    def incident_of(self, key: str) -> Item | None:
+        return self.item(self.state.table("keys").get(key))
+
     def target_of(self, msg: Message) -> Item | None:
-        """The item an official reply answers: its parent, else its thread's first message."""
-        target = self.item(msg.parent_id)
-        if target is None and msg.thread_id != msg.id:
-            target = self.item(msg.thread_id)
+        """The incident an official reply answers: its thread's, else its parent's."""
+        target = self.incident_of(f"t|{msg.thread_id}")
+        if target is None and msg.parent_id:
+            target = self.item(msg.parent_id) or self.incident_of(f"t|{msg.parent_id}")
         return target
 
 
 class Rule(Protocol):
     name: str
+    spec: RuleSpec
     kind: ClassVar[str]
     closes_item_on_resolve: ClassVar[bool]
+    # Also sees a message again when it comes back (an edit, grown reactions): counts nothing.
+    sees_updates: ClassVar[bool]
 
     def accepts(self, labels: Mapping[str, str]) -> bool: ...
 
-    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]: ...
+    def on_message(
+        self, ctx: Context, msg: Message, incident: Item | None, now: datetime
+    ) -> list[Signal]: ...
 
     def on_item(self, ctx: Context, item: Item, change: Change, now: datetime) -> list[Signal]: ...
 
-    def on_tick(self, ctx: Context, now: datetime) -> list[Signal]: ...
+    def on_due(self, ctx: Context, item: Item, now: datetime) -> list[Signal]: ...
+
+    def next_due(self, ctx: Context, item: Item, now: datetime) -> datetime | None: ...
+
+    def on_wake(self, ctx: Context, key: str, now: datetime) -> list[Signal]: ...
 
     def on_resolved(self, ctx: Context, alert: Alert, now: datetime) -> None: ...
 
@@ -151,11 +176,12 @@ ConfigT = TypeVar("ConfigT", bound=BaseModel)
 
 
 class BaseRule(Generic[ConfigT]):
-    """Defaults: per-message alerts that an official reply or closing resolves; `config` is the
+    """Defaults: per-incident alerts that an official reply or closing resolves; `config` is the
     rule kind's own typed block."""
 
     kind: ClassVar[str] = ""
     closes_item_on_resolve: ClassVar[bool] = False
+    sees_updates: ClassVar[bool] = False
     resolve_on: ClassVar[frozenset[str]] = frozenset({"interim", "answered", "closed"})
 
     def __init__(self, spec: RuleSpec, config: ConfigT) -> None:
@@ -173,7 +199,9 @@ class BaseRule(Generic[ConfigT]):
     def static_labels(self) -> Mapping[str, str]:
         return self.spec.labels
 
-    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+    def on_message(
+        self, ctx: Context, msg: Message, incident: Item | None, now: datetime
+    ) -> list[Signal]:
         return []
 
     def on_item(self, ctx: Context, item: Item, change: Change, now: datetime) -> list[Signal]:
@@ -181,7 +209,13 @@ class BaseRule(Generic[ConfigT]):
             return []
         return [Resolve(a.subject, f"item_{change}") for a in ctx.item_alerts(item, self.name)]
 
-    def on_tick(self, ctx: Context, now: datetime) -> list[Signal]:
+    def on_due(self, ctx: Context, item: Item, now: datetime) -> list[Signal]:
+        return []
+
+    def next_due(self, ctx: Context, item: Item, now: datetime) -> datetime | None:
+        return None
+
+    def on_wake(self, ctx: Context, key: str, now: datetime) -> list[Signal]:
         return []
 
     def on_resolved(self, ctx: Context, alert: Alert, now: datetime) -> None:
@@ -189,6 +223,29 @@ class BaseRule(Generic[ConfigT]):
 
     def severities(self) -> tuple[Severity, ...]:
         return (self.spec.severity,) if self.spec.severity else ("warning", "critical")
+
+
+def grown(active: Alert | None, note: str, value: float, factor: float = 2.0) -> bool:
+    """Whether an alert's counter grew enough to update it (doubling by default)."""
+    if active is None:
+        return True
+    try:
+        last = float(active.annotations.get(note, "0"))
+    except ValueError:
+        return True
+    return value >= last * factor and value > last
+
+
+def incident_annotations(incident: Item) -> dict[str, str]:
+    """What a notification shows about an incident: its first message and how big it is."""
+    notes = message_annotations(incident) | {
+        "incident_id": incident.id,
+        "incident_messages": str(incident.messages),
+        "incident_authors": str(incident.authors_count),
+    }
+    if incident.addresses:
+        notes["address"] = incident.addresses[0]
+    return notes
 
 
 def message_annotations(msg: Message | Item) -> dict[str, str]:
@@ -204,6 +261,11 @@ def message_annotations(msg: Message | Item) -> dict[str, str]:
         "kind": msg.kind,
     }
     return {k: v for k, v in notes.items() if v}
+
+
+def incident_labels(incident: Item) -> dict[str, str]:
+    keep = ("source", "category", "department", "priority")
+    return {k: v for k, v in incident.labels().items() if k in keep}
 
 
 def message_labels(msg: Message) -> dict[str, str]:

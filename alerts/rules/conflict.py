@@ -6,16 +6,22 @@ from datetime import datetime
 
 from pydantic import Field
 
+from alerts.items import Item
 from alerts.message import Message
 from alerts.model import Severity, max_severity
 from alerts.rules.base import (
+    EXCERPT,
     BaseRule,
     Context,
     Fire,
     Signal,
     Strict,
-    message_annotations,
+    grown,
+    incident_annotations,
     message_labels,
+)
+from alerts.rules.base import (
+    incident_labels as _incident_labels,
 )
 from alerts.rules.registry import register
 
@@ -43,9 +49,11 @@ class ConflictConfig(Strict):
 class ConflictRule(BaseRule[ConflictConfig]):
     kind = "conflict"
 
-    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+    def on_message(
+        self, ctx: Context, msg: Message, incident: Item | None, now: datetime
+    ) -> list[Signal]:
         cfg = self.config
-        if msg.is_official and not cfg.include_official:
+        if incident is None or (msg.is_official and not cfg.include_official):
             return []
         toxic = msg.toxicity >= cfg.min_toxicity
         if not (msg.conflict or toxic):
@@ -55,21 +63,38 @@ class ConflictRule(BaseRule[ConflictConfig]):
         ]
         if toxic:
             levels.append(cfg.toxic_severity)
-        severity = max_severity(*(levels or [cfg.default_severity]))
-        reasons = sorted(set(msg.conflict_reasons) | ({"toxic"} if toxic else set()))
-        notes = message_annotations(msg) | {
-            "reasons": ",".join(reasons),
-            "toxicity": f"{msg.toxicity:.2f}",
+        active = ctx.active(self.name, incident.id)
+        if active is not None:
+            levels.append(active.severity)
+        severity = self.severity(max_severity(*(levels or [cfg.default_severity])))
+        count = max(incident.conflicts, 1)
+        if (
+            active is not None
+            and active.severity == severity
+            and not grown(active, "conflicts", count)
+        ):
+            return []
+        reasons = set(msg.conflict_reasons) | ({"toxic"} if toxic else set())
+        if active is not None:
+            reasons |= {r for r in active.annotations.get("reasons", "").split(",") if r}
+        notes = incident_annotations(incident) | {
+            "reasons": ",".join(sorted(reasons)),
+            "toxicity": f"{max(msg.toxicity, incident.toxicity):.2f}",
+            "conflicts": str(count),
+            "text": msg.text[:EXCERPT],
+            "message_id": msg.id,
+            "url": msg.url or incident.url or "",
         }
         return [
             Fire(
-                subject=msg.id,
-                severity=self.severity(severity),
-                at=msg.created_at,
-                labels=message_labels(msg),
-                annotations=notes,
-                item_id=msg.id,
+                subject=incident.id,
+                severity=severity,
+                at=incident.created_at,
+                labels={**message_labels(msg), **_incident_labels(incident)},
+                annotations={k: v for k, v in notes.items() if v},
+                item_id=incident.id,
                 once=True,
+                last_at=msg.created_at,
             )
         ]
 

@@ -1,35 +1,30 @@
-"""repeat_complaint: the same author complains again about the same problem."""
+"""repeat_complaint: an author complains again about the same problem (the same incident)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from datetime import datetime
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
-from alerts.durations import parse_duration
+from alerts.items import Item
 from alerts.message import Message
 from alerts.model import Severity
 from alerts.rules.base import (
+    EXCERPT,
     BaseRule,
     Context,
     Fire,
     Signal,
     Strict,
-    message_annotations,
-    message_labels,
+    grown,
+    incident_annotations,
+    incident_labels,
 )
 from alerts.rules.registry import register
 
-Dimension = Literal["category", "address", "thread"]
-DurationField = Annotated[timedelta, BeforeValidator(parse_duration)]
-
 
 class RepeatComplaintConfig(Strict):
-    # Same problem when any of these is equal (category "other" never counts).
-    same_by: list[Dimension] = Field(["address", "thread", "category"], min_length=1)
-    lookback: DurationField = timedelta(days=30)
-    # Earlier complaints needed before the alert fires.
+    # Earlier complaints of the same author in the incident before the alert fires.
     min_previous: int = Field(1, ge=1)
     include_questions: bool = False
 
@@ -38,74 +33,40 @@ class RepeatComplaintConfig(Strict):
 class RepeatComplaintRule(BaseRule[RepeatComplaintConfig]):
     kind = "repeat_complaint"
 
-    def _entry(self, msg: Message) -> dict[str, Any]:
-        return {
-            "id": msg.id,
-            "at": msg.created_at.isoformat(),
-            "category": msg.category if msg.category != "other" else None,
-            "addresses": list(msg.addresses),
-            "thread": msg.thread_id,
-        }
-
-    def _same(self, a: dict[str, Any], b: dict[str, Any]) -> bool:
-        for dim in self.config.same_by:
-            if dim == "address" and set(a["addresses"]) & set(b["addresses"]):
-                return True
-            if dim == "category" and a["category"] and a["category"] == b["category"]:
-                return True
-            if dim == "thread" and a["thread"] == b["thread"]:
-                return True
-        return False
-
-    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+    def on_message(
+        self, ctx: Context, msg: Message, incident: Item | None, now: datetime
+    ) -> list[Signal]:
         wanted = msg.is_complaint or (self.config.include_questions and msg.is_question)
-        if msg.is_official or not wanted or not msg.author_id:
+        if incident is None or msg.is_official or not wanted or not msg.author_id:
             return []
-        authors = ctx.table("authors")
-        key = f"{self.name}|{msg.author_id}"
-        history: list[dict[str, Any]] = list(authors.get(key) or [])
-        if any(h["id"] == msg.id for h in history):
+        # The engine has counted this message already.
+        previous = incident.complainers.get(msg.author_id, 0) - 1
+        if previous < self.config.min_previous:
             return []
-        since = msg.created_at - self.config.lookback
-        history = [h for h in history if datetime.fromisoformat(h["at"]) >= since]
-        entry = self._entry(msg)
-        previous = [
-            h
-            for h in history
-            if self._same(h, entry) and datetime.fromisoformat(h["at"]) <= msg.created_at
-        ]
-        authors[key] = [*history, entry]
-        if len(previous) < self.config.min_previous:
+        active = ctx.active(self.name, incident.id)
+        if not grown(active, "repeats", incident.repeats):
             return []
-        notes = message_annotations(msg) | {
-            "previous": ",".join(h["id"] for h in previous),
-            "previous_count": str(len(previous)),
-            "first_at": min(h["at"] for h in previous),
+        notes = incident_annotations(incident) | {
+            "previous_count": str(previous),
+            "repeats": str(incident.repeats),
+            "first_at": incident.created_at.isoformat(),
+            "text": msg.text[:EXCERPT],
+            "message_id": msg.id,
+            "url": msg.url or incident.url or "",
+            "author": msg.author_name or msg.author_id,
         }
         return [
             Fire(
-                subject=msg.id,
+                subject=incident.id,
                 severity=self.severity("warning"),
-                at=msg.created_at,
-                labels=message_labels(msg),
-                annotations=notes,
-                item_id=msg.id,
+                at=incident.created_at,
+                labels=incident_labels(incident),
+                annotations={k: v for k, v in notes.items() if v},
+                item_id=incident.id,
                 once=True,
+                last_at=msg.created_at,
             )
         ]
-
-    def on_tick(self, ctx: Context, now: datetime) -> list[Signal]:
-        authors = ctx.table("authors")
-        prefix = f"{self.name}|"
-        since = now - self.config.lookback
-        for key, history in list(authors.items()):
-            if key.startswith(prefix):
-                kept = [h for h in history if datetime.fromisoformat(h["at"]) >= since]
-                if not kept:
-                    del authors[key]
-                elif len(kept) != len(history):
-                    authors[key] = kept
-        return []
 
     def severities(self) -> tuple[Severity, ...]:
         return (self.spec.severity or "warning",)

@@ -1,21 +1,25 @@
-"""spike: at least N messages about one problem (category, address, thread) inside a window."""
+"""spike: at least N messages about one problem (incident, category, address) in a window."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
 from alerts.durations import parse_duration
+from alerts.items import Item
 from alerts.message import Message
 from alerts.model import Alert, Severity
-from alerts.rules.base import BaseRule, Context, Fire, Resolve, Signal, Strict
+from alerts.rules.base import BaseRule, Context, Fire, Resolve, Signal, Strict, grown
 from alerts.rules.registry import register
 
-Dimension = Literal["category", "address", "thread"]
+Dimension = Literal["incident", "category", "address", "thread"]
 DurationField = Annotated[timedelta, BeforeValidator(parse_duration)]
+# Messages are counted per minute: a window's state stays small however hot the problem is.
+BUCKET = 60
+MAX_MEMBERS = 50
 
 
 class SpikeConfig(Strict):
@@ -30,13 +34,18 @@ class SpikeConfig(Strict):
     sentiments: list[str] = Field(default_factory=lambda: ["negative"])
 
 
+def _minute(moment: datetime) -> int:
+    return int(moment.timestamp()) // BUCKET
+
+
 @register("spike", SpikeConfig)
 class SpikeRule(BaseRule[SpikeConfig]):
     kind = "spike"
     resolve_on = frozenset()
 
-    def _problems(self, msg: Message) -> list[dict[str, str]]:
+    def _problems(self, msg: Message, incident: Item) -> list[dict[str, str]]:
         values: dict[str, list[str]] = {
+            "incident": [incident.id],
             "category": [msg.category] if msg.category else [],
             "address": list(msg.addresses),
             "thread": [msg.thread_id],
@@ -47,77 +56,114 @@ class SpikeRule(BaseRule[SpikeConfig]):
     def _key(self, problem: dict[str, str]) -> str:
         return "|".join(f"{k}={v}" for k, v in problem.items())
 
-    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+    def _count(self, window: dict[str, Any], newest: int) -> tuple[dict[str, int], int]:
+        first = newest - int(self.config.window.total_seconds()) // BUCKET
+        kept = {m: n for m, n in window["minutes"].items() if int(m) > first}
+        return kept, sum(kept.values())
+
+    def on_message(
+        self, ctx: Context, msg: Message, incident: Item | None, now: datetime
+    ) -> list[Signal]:
         cfg = self.config
-        if msg.is_official or msg.category in cfg.exclude_categories:
+        if incident is None or msg.is_official or msg.category in cfg.exclude_categories:
             return []
         if cfg.sentiments and msg.sentiment not in cfg.sentiments:
             return []
         windows = ctx.table("windows")
         signals: list[Signal] = []
-        for problem in self._problems(msg):
+        at = msg.created_at.isoformat()
+        for problem in self._problems(msg, incident):
             subject = self._key(problem)
             key = f"{self.name}|{subject}"
-            members: list[list[str]] = list((windows.get(key) or {}).get("members", []))
-            if any(m[0] == msg.id for m in members):
-                continue
-            members.append([msg.id, msg.created_at.isoformat()])
-            newest = max(datetime.fromisoformat(m[1]) for m in members)
-            members = [m for m in members if datetime.fromisoformat(m[1]) > newest - cfg.window]
-            members.sort(key=lambda m: m[1])
-            windows[key] = {"members": members, "problem": problem, "last_text": msg.text[:500]}
-            if len(members) >= cfg.threshold:
-                signals.append(self._fire(subject, problem, members, msg))
+            known = windows.get(key)
+            window: dict[str, Any] = dict(
+                known or {"minutes": {}, "incidents": {}, "first_at": at, "last_at": at}
+            )
+            minutes = dict(window["minutes"])
+            slot = str(_minute(msg.created_at))
+            minutes[slot] = minutes.get(slot, 0) + 1
+            window["minutes"] = minutes
+            newest = max(int(m) for m in minutes)
+            window["minutes"], count = self._count(window, newest)
+            members = dict(window["incidents"])
+            members[incident.id] = members.get(incident.id, 0) + 1
+            if len(members) > MAX_MEMBERS:
+                members = dict(sorted(members.items(), key=lambda kv: -kv[1])[:MAX_MEMBERS])
+            window.update(
+                incidents=members,
+                problem=problem,
+                last_text=msg.text[:500],
+                last_id=msg.id,
+                url=msg.url or "",
+                first_at=min(window["first_at"], at),
+                last_at=max(window["last_at"], at),
+                category=msg.category or "",
+                department=msg.department or "",
+            )
+            windows[key] = window
+            if known is None:
+                # One wake-up per window length: on_wake prunes and sets the next one.
+                oldest = min(int(m) for m in window["minutes"])
+                expires = datetime.fromtimestamp(oldest * BUCKET, UTC) + cfg.window
+                ctx.schedule(f"r|{self.name}|{subject}", expires + timedelta(seconds=BUCKET))
+            if count >= cfg.threshold:
+                fire = self._fire(ctx, subject, window, count)
+                if fire is not None:
+                    signals.append(fire)
         return signals
 
-    def _fire(
-        self, subject: str, problem: dict[str, str], members: list[list[str]], msg: Message
-    ) -> Fire:
-        count = len(members)
+    def _fire(self, ctx: Context, subject: str, window: dict[str, Any], count: int) -> Fire | None:
         critical = self.config.critical_at is not None and count >= self.config.critical_at
+        severity = self.severity("critical" if critical else "warning")
+        active = ctx.active(self.name, subject)
+        if active is not None and active.severity == severity and not grown(active, "count", count):
+            return None
+        problem: dict[str, str] = window["problem"]
         labels = {"problem": subject, **problem}
-        labels.setdefault("category", msg.category or "")
-        if msg.department:
-            labels["department"] = msg.department
+        labels.pop("incident", None)
+        labels.setdefault("category", window["category"])
+        if window["department"]:
+            labels["department"] = window["department"]
         labels = {k: v for k, v in labels.items() if v}
+        members = sorted(window["incidents"], key=lambda i: -window["incidents"][i])
         notes = {
             "count": str(count),
             "window": str(int(self.config.window.total_seconds())),
-            "first_at": members[0][1],
-            "last_at": members[-1][1],
-            "text": msg.text[:1000],
-            "message_id": msg.id,
-            "url": msg.url or "",
+            "first_at": window["first_at"],
+            "last_at": window["last_at"],
+            "text": window["last_text"][:1000],
+            "message_id": window["last_id"],
+            "url": window["url"],
+            "incident_id": members[0],
+            "incidents": str(len(members)),
         }
         return Fire(
             subject=subject,
-            severity=self.severity("critical" if critical else "warning"),
-            at=datetime.fromisoformat(members[0][1]),
+            severity=severity,
+            at=datetime.fromisoformat(window["first_at"]),
             labels=labels,
             annotations={k: v for k, v in notes.items() if v},
-            members=tuple(m[0] for m in members),
+            item_id=members[0],
+            members=tuple(members),
         )
 
-    def on_tick(self, ctx: Context, now: datetime) -> list[Signal]:
+    def on_wake(self, ctx: Context, key: str, now: datetime) -> list[Signal]:
         windows = ctx.table("windows")
-        prefix = f"{self.name}|"
+        value = windows.get(f"{self.name}|{key}")
+        if value is None:
+            return []
+        minutes, count = self._count(dict(value), _minute(now))
         signals: list[Signal] = []
-        for key, value in list(windows.items()):
-            if not key.startswith(prefix):
-                continue
-            members = [
-                m
-                for m in value["members"]
-                if datetime.fromisoformat(m[1]) > now - self.config.window
-            ]
-            subject = key[len(prefix) :]
-            if len(members) < self.config.threshold and ctx.active(self.name, subject):
-                signals.append(Resolve(subject, "spike_over"))
-            if members:
-                if len(members) != len(value["members"]):
-                    windows[key] = {**value, "members": members}
-            else:
-                del windows[key]
+        if count < self.config.threshold and ctx.active(self.name, key):
+            signals.append(Resolve(key, "spike_over"))
+        if not minutes:
+            del windows[f"{self.name}|{key}"]
+            return signals
+        if len(minutes) != len(value["minutes"]):
+            windows[f"{self.name}|{key}"] = {**value, "minutes": minutes}
+        oldest = min(int(m) for m in minutes)
+        expires = datetime.fromtimestamp(oldest * BUCKET, UTC) + self.config.window
+        ctx.schedule(f"r|{self.name}|{key}", expires + timedelta(seconds=BUCKET))
         return signals
 
     def on_resolved(self, ctx: Context, alert: Alert, now: datetime) -> None:

@@ -6,14 +6,17 @@ from datetime import datetime
 
 from pydantic import Field
 
+from alerts.items import Item
 from alerts.message import Message
 from alerts.rules.base import (
+    EXCERPT,
     BaseRule,
     Context,
     Fire,
     Signal,
     Strict,
-    message_annotations,
+    incident_annotations,
+    incident_labels,
     message_labels,
 )
 from alerts.rules.registry import register
@@ -40,6 +43,8 @@ class ViralNegativeConfig(Strict):
 @register("viral_negative", ViralNegativeConfig)
 class ViralNegativeRule(BaseRule[ViralNegativeConfig]):
     kind = "viral_negative"
+    # Reactions grow on the same post, re-sent by its source.
+    sees_updates = True
 
     def score(self, msg: Message) -> float:
         w, r = self.config.weights, msg.reactions
@@ -47,35 +52,43 @@ class ViralNegativeRule(BaseRule[ViralNegativeConfig]):
             w.likes * r.likes + w.reposts * r.reposts + w.comments * r.comments + w.views * r.views
         )
 
-    def on_message(self, ctx: Context, msg: Message, now: datetime) -> list[Signal]:
+    def on_message(
+        self, ctx: Context, msg: Message, incident: Item | None, now: datetime
+    ) -> list[Signal]:
         cfg = self.config
-        if msg.is_official or msg.kind not in cfg.kinds or msg.sentiment not in cfg.sentiments:
+        if incident is None or msg.is_official:
+            return []
+        if msg.kind not in cfg.kinds or msg.sentiment not in cfg.sentiments:
             return []
         score = self.score(msg)
         if score < cfg.threshold:
             return []
-        active = ctx.active(self.name, msg.id)
+        active = ctx.active(self.name, incident.id)
         if active is not None:
             last = float(active.annotations.get("score", "0"))
             if score < last * (1 + cfg.update_step):
                 return []
         critical = cfg.critical_at is not None and score >= cfg.critical_at
         r = msg.reactions
-        notes = message_annotations(msg) | {
+        notes = incident_annotations(incident) | {
             "score": f"{score:.0f}",
             "likes": str(r.likes),
             "reposts": str(r.reposts),
             "comments": str(r.comments),
             "views": str(r.views),
+            "text": msg.text[:EXCERPT],
+            "message_id": msg.id,
+            "url": msg.url or incident.url or "",
         }
         return [
             Fire(
-                subject=msg.id,
+                subject=incident.id,
                 severity=self.severity("critical" if critical else "warning"),
-                at=msg.created_at,
-                labels=message_labels(msg),
-                annotations=notes,
-                item_id=msg.id,
+                at=incident.created_at,
+                labels={**message_labels(msg), **incident_labels(incident)},
+                annotations={k: v for k, v in notes.items() if v},
+                item_id=incident.id,
                 once=True,
+                last_at=msg.created_at,
             )
         ]

@@ -1,4 +1,8 @@
-"""The alerts HTTP API (list, ack, resolve, silences, audit) served by the worker next to faust."""
+"""The alerts HTTP API (list, ack, resolve, silences, audit), served by every worker.
+
+Lists come from the changelog views (every partition); changes go to the control partition
+that owns the alert (its id says which), silences to every partition.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,12 @@ from alerts.access import Tokens
 from alerts.actions import Action
 from alerts.api import ApiHandlers, create_app
 from alerts.audit import AuditEntry
+from alerts.model import Alert
 from alerts.pii import PiiMask
 from alerts.silences import Silence
 from streams.alerting.runtime import AlertsRuntime
+from streams.alerting.shards import partition_of_alert
+from streams.alerting.views import ChangelogView
 from streams.audit import AuditFile
 from streams.context import Context
 from streams.settings import AlertsSettings
@@ -57,24 +64,36 @@ def exposure_problem(settings: AlertsSettings) -> str | None:
     )
 
 
-def handlers(rt: AlertsRuntime, audit: AuditFile) -> ApiHandlers:
+def handlers(
+    rt: AlertsRuntime, audit: AuditFile, alerts: ChangelogView, silences: ChangelogView
+) -> ApiHandlers:
+    def known(alert_id: str) -> bool:
+        return any(a.get("id") == alert_id for a in alerts.values())
+
     async def list_alerts() -> list[dict[str, Any]]:
-        return [a.to_dict() for a in rt.engine.active_alerts(rt.state)]
+        found = sorted((Alert.from_dict(d) for d in alerts.values()), key=lambda a: a.started_at)
+        return [a.to_dict() for a in found]
 
     async def act(action: Action) -> bool:
-        if rt.state.table("alerts").get(action.alert_id) is None:
+        if not known(action.alert_id):
             return False
-        await rt.submit("action", {"action": action.to_dict()})
+        partition = partition_of_alert(action.alert_id)
+        await rt.submit("action", {"action": action.to_dict()}, partition=partition)
         return True
 
     async def add_silence(silence: Silence) -> None:
         await rt.submit("silence", {"silence": silence.to_dict()})
 
+    def stored() -> dict[str, Silence]:
+        return {s["id"]: Silence.from_dict(s) for s in silences.values()}
+
     async def list_silences() -> list[dict[str, Any]]:
-        return [s.to_dict() for s in rt.router.silences(rt.state, datetime.now(UTC))]
+        now = datetime.now(UTC)
+        every = [*rt.router.static_silences, *stored().values()]
+        return [s.to_dict() for s in every if s.active(now)]
 
     async def expire_silence(silence_id: str) -> bool:
-        if silence_id not in rt.state.table("silences"):
+        if silence_id not in stored():
             return False
         await rt.submit("expire_silence", {"silence_id": silence_id})
         return True
@@ -102,6 +121,22 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     shared = settings.api_token.get_secret_value() if settings.api_token else None
     tokens = Tokens(rt.config.roster, shared)
     pii = PiiMask(contacts=settings.mask_pii, authors=settings.mask_authors)
+    kafka = ctx.settings.kafka
+    options = kafka.client_options()
+
+    def view(table: str) -> ChangelogView:
+        topic = rt.tables[table].changelog_topic.get_topic_name()
+        return ChangelogView(kafka.bootstrap, topic, options)
+
+    alerts, silences = view("alerts"), view("silences")
+
+    @ctx.app.task
+    async def follow_alerts() -> None:
+        await alerts.run()
+
+    @ctx.app.task
+    async def follow_silences() -> None:
+        await silences.run()
 
     @ctx.app.task
     async def serve_api() -> None:
@@ -109,7 +144,8 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
         if problem is not None:
             # The worker checks this before it starts; here for hosts that skip that check.
             raise RuntimeError(problem)
-        app = create_app(handlers(rt, AuditFile(ctx.settings.audit_file)), tokens.caller, pii=pii)
+        audit = AuditFile(ctx.settings.audit_file)
+        app = create_app(handlers(rt, audit, alerts, silences), tokens.caller, pii=pii)
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, settings.api_host, settings.api_port).start()

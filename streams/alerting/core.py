@@ -1,50 +1,85 @@
-"""Agent *alerts*: the one owner of alert state. Rules, routing and delivery, event by event."""
+"""Agent *alerts*: incidents, rules, routing and delivery, partition by partition.
+
+Each control partition is a shard of the state (see runtime.py). Ticks go to the partitions
+this worker owns; deliveries of a partition are journaled per partition. The agent only
+publishes incident documents to the status topic: the search engine is written by the
+separate status indexer (status.py), so an outage there never stops alerts.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from alerts.actions import Action
+from alerts.delivery import DeliveryLog
 from alerts.engine import Outcome
 from alerts.model import AlertEvent
 from alerts.notifiers.dispatch import deliver_due
 from alerts.silences import Silence
+from alerts.state import State
+from alerts.timefmt import iso, opt_dt
 from streams import deadletter
-from streams.alerting.journal import SentJournal
-from streams.alerting.runtime import AlertsRuntime
+from streams.alerting.gauges import install_gauges
+from streams.alerting.runtime import AlertsRuntime, Shard
 from streams.context import Context
-from streams.retry import in_thread_until_done
-from streams.search import connect
 
 log = logging.getLogger(__name__)
 
 
+def merge(outcomes: list[Outcome]) -> Outcome:
+    """Outcomes of a batch in order; the latest document of each incident and message."""
+    incidents = {d["id"]: d for o in outcomes for d in o.incidents}
+    items = {d["id"]: d for o in outcomes for d in o.items}
+    return Outcome(
+        [e for o in outcomes for e in o.alerts],
+        list(items.values()),
+        list(incidents.values()),
+        [link for o in outcomes for link in o.links],
+    )
+
+
+def apply(
+    rt: AlertsRuntime, shard: Shard, state: State, event: dict[str, Any], now: datetime
+) -> Outcome:
+    kind, engine = event["type"], shard.engine
+    if kind == "messages":
+        return merge([engine.on_message(state, m, now) for m in event["messages"]])
+    if kind == "message":
+        return engine.on_message(state, event["message"], now)
+    if kind == "response":
+        return engine.on_response(state, event["response"], now)
+    if kind == "action":
+        return engine.on_action(state, Action.from_dict(event["action"]), now)
+    if kind == "silence":
+        rt.router.add_silence(state, Silence.from_dict(event["silence"]))
+    elif kind == "expire_silence":
+        rt.router.expire_silence(state, event["silence_id"], now)
+    elif kind == "tick":
+        return engine.on_tick(state, now)
+    return Outcome()
+
+
+def status_record(outcome: Outcome) -> dict[str, Any] | None:
+    """What the status indexer writes: incident documents and message fields, by id."""
+    messages: dict[str, dict[str, Any]] = {}
+    for msg_id, created_at, incident_id in outcome.links:
+        messages[msg_id] = {"id": msg_id, "created_at": created_at, "incident_id": incident_id}
+    for item in outcome.items:
+        messages[item["id"]] = {**messages.get(item["id"], {}), **item}
+    if not messages and not outcome.incidents:
+        return None
+    return {"incidents": outcome.incidents, "messages": list(messages.values())}
+
+
 def install(ctx: Context, rt: AlertsRuntime) -> None:
     metrics = ctx.metrics
-    search = connect(ctx.settings.search)
     rule_pairs = rt.engine.rule_severities()
     metrics.init_rules(rule_pairs)
     metrics.init_departments(sorted({d.id for d in rt.config.roster.departments}))
-
-    def apply(event: dict[str, Any], now: datetime) -> Outcome:
-        kind = event["type"]
-        if kind == "message":
-            return rt.engine.on_message(rt.state, event["message"], now)
-        if kind == "response":
-            return rt.engine.on_response(rt.state, event["response"], now)
-        if kind == "action":
-            return rt.engine.on_action(rt.state, Action.from_dict(event["action"]), now)
-        if kind == "silence":
-            rt.router.add_silence(rt.state, Silence.from_dict(event["silence"]))
-        elif kind == "expire_silence":
-            rt.router.expire_silence(rt.state, event["silence_id"], now)
-        elif kind == "tick":
-            return rt.engine.on_tick(rt.state, now)
-        return Outcome()
+    keep_deliveries = rt.config.items.delivery_retention
 
     def count(events: list[AlertEvent], message: dict[str, Any] | None) -> None:
         for ev in events:
@@ -56,10 +91,6 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 metrics.alerts_resolved.labels(**labels).inc()
             elif ev.type == "acknowledged":
                 metrics.alerts_acknowledged.labels(**labels).inc()
-        # Recount rather than inc/dec: an open alert's severity may change.
-        open_now = Counter((a.rule, a.severity) for a in rt.engine.active_alerts(rt.state))
-        for rule, severity in rule_pairs:
-            metrics.alerts_open.labels(rule, severity).set(open_now.get((rule, severity), 0))
         if (
             message
             and message.get("kind") == "reply"
@@ -76,34 +107,20 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                     float(item["response_hours"])
                 )
 
-    def gauge_departments() -> None:
-        open_by: Counter[str] = Counter()
-        overdue_by: Counter[str] = Counter()
-        for item in rt.state.table("items").values():
-            if item.get("status") in ("open", "interim") and item.get("needs_response"):
-                department = item.get("department") or "unknown"
-                open_by[department] += 1
-                if item.get("overdue"):
-                    overdue_by[department] += 1
-        for department in {*open_by, *(d.id for d in rt.config.roster.departments)}:
-            metrics.open_items.labels(department).set(open_by.get(department, 0))
-            metrics.overdue_items.labels(department).set(overdue_by.get(department, 0))
-
-    journal = SentJournal(ctx.settings.worker.data_dir / "alerts-sent.journal")
-
-    async def deliver(now: datetime) -> list[str]:
+    async def deliver(shard: Shard, dlog: DeliveryLog, now: datetime) -> list[str]:
         """Sends what is due; returns journaled keys still waiting for their record."""
+        journal = shard.journal
         # Keys journaled by a worker that died before its changelog write are sent already.
         waiting = []
         for key in journal.recorded():
-            if rt.log.get(key) is None:
+            if dlog.get(key) is None:
                 waiting.append(key)
-            elif not rt.log.is_sent(key):
+            elif not dlog.is_sent(key):
                 log.info("notification %s went out before a crash; not sending it again", key)
-                rt.log.mark_sent(key, now, "journal")
-        report = await deliver_due(rt.log, rt.notifiers, now, on_sent=journal.record)
+                dlog.mark_sent(key, now, "journal")
+        report = await deliver_due(dlog, rt.notifiers, now, on_sent=journal.record)
         for key in report.sent:
-            record = rt.log.get(key)
+            record = dlog.get(key)
             if record is None:
                 continue
             metrics.notifications.labels(record.notification.channel, "sent").inc()
@@ -111,54 +128,72 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 max(0.0, (now - record.created_at).total_seconds())
             )
         for key in [*report.retrying, *report.dead]:
-            record = rt.log.get(key)
+            record = dlog.get(key)
             if record is not None:
                 metrics.notifications.labels(record.notification.channel, "failed").inc()
         return waiting
 
+    def housekeeping(state: State, dlog: DeliveryLog, now: datetime) -> None:
+        """Sent notifications older than the retention go, once an hour (a scan of the log)."""
+        marks = state.table("marks")
+        last = opt_dt(marks.get("pruned_at"))
+        if last is not None and (now - last).total_seconds() < 3600:
+            return
+        dlog.prune(now, keep_deliveries)
+        marks["pruned_at"] = iso(now)
+
+    async def handle(shard: Shard, event: dict[str, Any]) -> None:
+        now = datetime.now(UTC)
+        session = shard.session()
+        state = session.state
+        outcome = apply(rt, shard, state, event, now)
+        notifications = [n for ev in outcome.alerts for n in rt.router.on_event(state, ev, now)]
+        if event["type"] == "tick":
+            notifications += rt.router.on_tick(state, now)
+        session.log.enqueue_all(notifications, now)
+        count(outcome.alerts, event.get("message"))
+        for message in event.get("messages", []):
+            count([], message)
+        count_items(outcome.items)
+        for ev in outcome.alerts:
+            await ctx.topics.alerts.send(
+                key=ev.alert.id.encode(),
+                value=json.dumps(ev.to_dict(), ensure_ascii=False).encode(),
+            )
+        record = status_record(outcome)
+        if record is not None:
+            await ctx.topics.status.send(
+                key=f"p{shard.partition}".encode(),
+                value=json.dumps(record, ensure_ascii=False).encode(),
+            )
+        waiting: list[str] = []
+        if event["type"] == "tick":
+            housekeeping(state, session.log, now)
+            waiting = await deliver(shard, session.log, now)
+        session.flush()
+        if event["type"] == "tick":
+            # Once the delivery log's changelog is in Kafka, the journal is not needed.
+            await ctx.app.producer.flush()
+            shard.journal.keep_only(waiting)
+
     @ctx.app.agent(rt.control, name="mcu.alerts")
     async def alerts(stream: Any) -> None:
-        async for raw in stream:
-            now = datetime.now(UTC)
+        async for event in stream.events():
             try:
-                event = json.loads(raw)
-                outcome = apply(event, now)
+                body = json.loads(event.value)
+                await handle(rt.shard(event.message.partition), body)
             except Exception as exc:  # one event must not stop alerting for everyone
                 log.exception("alert event failed")
                 reason = f"internal: {type(exc).__name__}: {exc}"
-                await deadletter.put(ctx, raw, None, "alerts", reason, rt.control.get_topic_name())
-                continue
-            notifications = [
-                n for ev in outcome.alerts for n in rt.router.on_event(rt.state, ev, now)
-            ]
-            if event["type"] == "tick":
-                notifications += rt.router.on_tick(rt.state, now)
-            rt.log.enqueue_all(notifications, now)
-            count(outcome.alerts, event.get("message"))
-            count_items(outcome.items)
-            for ev in outcome.alerts:
-                await ctx.topics.alerts.send(
-                    key=ev.alert.id.encode(),
-                    value=json.dumps(ev.to_dict(), ensure_ascii=False).encode(),
-                )
-            if outcome.items:
-                updates = [(i["id"], i.get("created_at"), _index_fields(i)) for i in outcome.items]
-                result = await in_thread_until_done(
-                    "index item status", search.bulk_update, updates
-                )
-                for error in result.errors:
-                    metrics.index_errors.labels("rejected").inc()
-                    log.error("item %s: status not indexed: %s", error.id, error.reason)
-            if event["type"] == "tick":
-                gauge_departments()
-                waiting = await deliver(now)
-                # Once the delivery log's changelog is in Kafka, the journal is not needed.
-                await ctx.app.producer.flush()
-                journal.keep_only(waiting)
+                origin = rt.control.get_topic_name()
+                await deadletter.put(ctx, event.value, None, "alerts", reason, origin)
 
+    @ctx.app.timer(interval=ctx.settings.alerts.tick_seconds, name="mcu.alerts.tick")
+    async def tick() -> None:
+        """A tick for every control partition this worker owns (each runs its own clock)."""
+        control = rt.control.get_topic_name()
+        for tp in ctx.app.assignor.assigned_actives():
+            if tp.topic == control:
+                await rt.submit("tick", {}, partition=tp.partition)
 
-def _index_fields(item: dict[str, Any]) -> dict[str, Any]:
-    fields = dict(item)
-    fields.pop("id", None)
-    fields.pop("created_at", None)
-    return fields
+    install_gauges(ctx, rt)

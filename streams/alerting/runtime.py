@@ -1,11 +1,17 @@
-"""What the alert agents share: config, engine, router, state in faust tables, notifiers."""
+"""What the alert agents share: config, router, notifiers, and per-partition state in tables.
+
+Alert state is partitioned like the control topic: an event of partition p reads and writes
+only keys under the prefix "p/" of each table, and faust writes them to changelog partition p.
+A worker holds the partitions it was assigned, so N workers share the state.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -20,44 +26,103 @@ from alerts.pii import PiiMask
 from alerts.roster import CHANNELS
 from alerts.router import Router
 from alerts.state import ENGINE_TABLES, ROUTER_TABLES, State
+from streams.alerting.journal import SentJournal
+from streams.alerting.shards import Prefixed
+from streams.alerting.writeback import WriteBack
 from streams.settings import AlertsSettings
 
 DELIVERIES = "deliveries"
+PENDING = "pending"
+TABLES = (*ENGINE_TABLES, *ROUTER_TABLES, DELIVERIES, PENDING)
+
+
+@dataclass
+class Session:
+    """One control event's view of a partition's state: written back once, at the end."""
+
+    state: State
+    log: DeliveryLog
+    views: dict[str, WriteBack]
+
+    def flush(self) -> None:
+        for view in self.views.values():
+            view.flush()
+
+
+@dataclass
+class Shard:
+    """One partition's engine, tables (its keys only) and sent-journal."""
+
+    partition: int
+    engine: Engine
+    tables: dict[str, Prefixed]
+    journal: SentJournal
+
+    def session(self) -> Session:
+        views = {name: WriteBack(table) for name, table in self.tables.items()}
+        state = State(dict(views))
+        return Session(state, DeliveryLog(views[DELIVERIES], pending=views[PENDING]), views)
+
+
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class AlertsRuntime:
     config: AlertsConfig
-    engine: Engine
     router: Router
-    state: State
-    log: DeliveryLog
+    tables: dict[str, Any]
     control: faust.TopicT
+    partitions: int
     notifiers: dict[str, Notifier]
     # None: no Telegram token, Telegram is off.
     bot: BotApi | None
+    journal_dir: Path
+    shards: dict[int, Shard] = field(default_factory=dict)
 
-    async def submit(self, kind: str, body: dict[str, Any]) -> None:
-        """Everything that changes alert state goes through the control topic, in order."""
+    @property
+    def engine(self) -> Engine:
+        """An engine for what does not depend on a partition (departments, rule names)."""
+        return self.shard(0).engine
+
+    def shard(self, partition: int) -> Shard:
+        if partition not in self.shards:
+            self.shards[partition] = Shard(
+                partition=partition,
+                engine=Engine(self.config, shard=f"{partition}."),
+                tables={name: Prefixed(self.tables[name], partition) for name in TABLES},
+                journal=SentJournal(self.journal_dir / f"sent-p{partition}.journal"),
+            )
+        return self.shards[partition]
+
+    async def submit(
+        self, kind: str, body: dict[str, Any], key: str | None = None, partition: int | None = None
+    ) -> None:
+        """Sends one control event: by key (a message's route), to one partition, or to all."""
         payload = {"type": kind, "at": datetime.now(UTC).isoformat(), **body}
-        await self.control.send(
-            key=b"alerts", value=json.dumps(payload, ensure_ascii=False).encode()
-        )
+        value = json.dumps(payload, ensure_ascii=False).encode()
+        if key is not None:
+            await self.control.send(key=key.encode(), value=value)
+            return
+        targets = [partition] if partition is not None else list(range(self.partitions))
+        for p in targets:
+            await self.control.send(key=kind.encode(), value=value, partition=p)
 
 
-def build(app: faust.App, control_topic: str, settings: AlertsSettings) -> AlertsRuntime:
+def build(
+    app: faust.App, control_topic: str, partitions: int, settings: AlertsSettings, data_dir: Path
+) -> AlertsRuntime:
     """Loads and checks the config (a bad file raises ConfigError naming file and line)."""
     config = load_config(settings.config_files)
-    control = app.topic(control_topic, key_type=bytes, value_type=bytes, partitions=1)
+    control = app.topic(control_topic, key_type=bytes, value_type=bytes, partitions=partitions)
     tables = {
         name: app.Table(
             f"alerts-{name}",
-            partitions=1,
+            partitions=partitions,
             schema=faust.Schema(key_serializer="json", value_serializer="json"),
             help=f"alert state: {name}",
         )
-        for name in (*ENGINE_TABLES, *ROUTER_TABLES, DELIVERIES)
+        for name in TABLES
     }
     bot = telegram_bot(settings)
     email = EmailNotifier(
@@ -76,13 +141,13 @@ def build(app: faust.App, control_topic: str, settings: AlertsSettings) -> Alert
     pii = PiiMask(contacts=settings.mask_pii, authors=settings.mask_authors)
     return AlertsRuntime(
         config=config,
-        engine=Engine(config),
         router=Router(config, pii=pii, channels=[c for c in CHANNELS if c in notifiers]),
-        state=State({name: tables[name] for name in (*ENGINE_TABLES, *ROUTER_TABLES)}),
-        log=DeliveryLog(tables[DELIVERIES]),
+        tables=tables,
         control=control,
+        partitions=partitions,
         notifiers=notifiers,
         bot=bot,
+        journal_dir=settings.journal_dir or data_dir / "journal",
     )
 
 

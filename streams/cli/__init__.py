@@ -6,7 +6,7 @@ from importlib.util import find_spec
 
 import typer
 
-from streams.cli import connect, deadletter, nlp, pipeline, reports, security
+from streams.cli import bench, connect, deadletter, nlp, pipeline, reports, security
 
 app = typer.Typer(
     name="mcu",
@@ -32,6 +32,7 @@ def _secure_logs() -> None:
 
 
 pipeline.register(app)
+bench.register(app)
 app.add_typer(deadletter.app, name="deadletter")
 nlp.register(app)
 reports.register(app)

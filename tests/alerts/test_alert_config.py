@@ -22,6 +22,7 @@ def test_example_config_loads() -> None:
         "conflict",
         "spike",
         "spike",
+        "spike",
         "overdue",
         "repeat_complaint",
         "viral_negative",

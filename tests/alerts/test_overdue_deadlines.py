@@ -77,9 +77,10 @@ def test_deadline_is_chosen_by_source_kind_category_priority(
     fields: dict[str, object], created: str, rule: str, deadline: str
 ) -> None:
     state = State()
-    msg = message("m:1", "Прошу сообщить сроки ремонта и принять меры", created=created, **fields)  # type: ignore[arg-type]
+    text = "Прошу сообщить сроки ремонта и принять меры"
+    msg = message("vk:-1_1", text, created=created, **{"question": True, **fields})  # type: ignore[arg-type]
     out = ENGINE.on_message(state, msg, at(created))
-    item = ENGINE.item(state, "m:1")
+    item = ENGINE.item(state, "vk:-1_1")
     assert item is not None
     assert (item.deadline_rule, item.deadline) == (rule, at(deadline))
     assert out.items[0]["deadline"] == at(deadline).isoformat()
@@ -96,8 +97,10 @@ def test_deadline_is_chosen_by_source_kind_category_priority(
 )
 def test_no_clock_without_a_need_to_respond(text: str, fields: dict[str, object]) -> None:
     state = State()
-    out = ENGINE.on_message(state, message("m:2", text, **fields), at("2026-03-10 10:00"))  # type: ignore[arg-type]
-    assert ENGINE.item(state, "m:2") is None
+    out = ENGINE.on_message(state, message("vk:-1_2", text, **fields), at("2026-03-10 10:00"))  # type: ignore[arg-type]
+    item = ENGINE.item(state, "vk:-1_2")
+    # Chatter is an incident too (counted), but nobody must answer it.
+    assert item is None or (not item.needs_response and item.state == "chatter")
     assert out.items == []
 
 

@@ -166,8 +166,12 @@ def start_worker(tmp: Path, extra: dict[str, str] | None = None) -> WorkerHandle
 
 
 def drop_index(handle: WorkerHandle) -> None:
+    from streams.search.incidents import incidents_index
+
     search = handle.search
     search.client.indices.delete(index=search.index_pattern, allow_no_indices=True)
+    incidents = incidents_index(handle.settings.search.index_prefix)
+    search.client.indices.delete(index=incidents, ignore_unavailable=True)
     search.client.indices.delete_index_template(
         name=handle.settings.search.index_prefix, ignore=[404]
     )

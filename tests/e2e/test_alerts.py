@@ -100,17 +100,27 @@ class Alerting:
         publish(settings.kafka.bootstrap, [raw], settings.kafka.topics.responses)
 
 
+def live_rules() -> str:
+    """The shipped rules, with the test messages (test:…) on the municipality's own page and
+    months-old messages still live (not backfill), so their deadlines page someone."""
+    text = (CONFIG_DIR / "rules.yaml").read_text(encoding="utf-8")
+    text = text.replace("backfill_after: 24h", "backfill_after: 400d")
+    return text.replace("own_pages: []", 'own_pages: ["test:"]')
+
+
 @pytest.fixture(scope="module")
 def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Alerting]:
     tmp = tmp_path_factory.mktemp("alerting")
     routes = tmp / "routes.yaml"
     routes.write_text(ROUTES)
+    rules = tmp / "rules.yaml"
+    rules.write_text(live_rules())
     smtp = LocalServer("devstack.smtp_sink", free_port(), tmp / "smtp.jsonl")
     bot = LocalServer("devstack.botapi", free_port(), tmp / "botapi.jsonl")
     smtp.start()
     bot.start()
     api_port = free_port()
-    files = [str(CONFIG_DIR / "rules.yaml"), str(routes), str(CONFIG_DIR / "roster.yaml")]
+    files = [str(rules), str(routes), str(CONFIG_DIR / "roster.yaml")]
     worker = start_worker(
         tmp,
         {
@@ -256,11 +266,23 @@ def test_smtp_down_then_up_delivers_once(alerting: Alerting) -> None:
 
 
 def test_kill_9_mid_run_sends_nothing_twice_and_loses_nothing(alerting: Alerting) -> None:
-    texts = [
-        unique(f"Сколько можно терпеть, {n}-й раз пишем про яму на Ленина, вы издеваетесь?!")
-        for n in range(1, 9)
+    streets = [
+        "Ленина",
+        "Мира",
+        "Гагарина",
+        "Пушкина",
+        "Чкалова",
+        "Куйбышева",
+        "Фрунзе",
+        "Луначарского",
     ]
-    # Ten days old: each complaint is overdue at once, so each has a critical alert of its own.
+    texts = [
+        unique(
+            f"Сколько можно терпеть, который раз пишем про яму на улице {street}, вы издеваетесь?!"
+        )
+        for street in streets
+    ]
+    # Ten days old, eight streets: eight incidents, each overdue at once with an alert of its own.
     records = [
         message(
             t,

@@ -79,8 +79,11 @@ def gauges(handle: WorkerHandle, name: str) -> dict[str, float]:
 def test_ratings_on_the_first_of_a_month_a_year_ahead(
     late_worker: WorkerHandle, moved: datetime
 ) -> None:
+    # A letter: it must be answered (a post in some public would need reach first).
     complaint = message(
         "Во дворе дома на Ленина, 12 уже неделю не вывозят мусор, когда это прекратится?",
+        source="email",
+        kind="appeal",
         created_at=ago(moved, hours=20),
     )
     complaint_id = json.loads(complaint)["id"]

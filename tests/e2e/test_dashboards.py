@@ -44,14 +44,22 @@ def prometheus_url(worker: WorkerHandle, tmp_path_factory: pytest.TempPathFactor
     with prometheus(worker.settings.worker.metrics_port, home) as base:
         thread = f"vk:-1_{uuid.uuid4().hex[:6]}"
         records = [message(t, thread_id=thread, source="vk") for t in TEXTS]
-        # An official answer to the first complaint: response time and replies by department.
-        answered = json.loads(records[0])["id"]
+        # A letter that must be answered, and its answer: response time, replies, ratings.
+        records.append(
+            message(
+                "Прошу принять меры: во дворе дома на Ленина, 12 неделю не вывозят мусор.",
+                source="email",
+                kind="appeal",
+                created_at=ago(hours=2),
+            )
+        )
+        answered = json.loads(records[-1])["id"]
         records.append(
             message(
                 "Здравствуйте! Контейнеры во дворе на Ленина, 12 вывезены сегодня, график "
                 "вывоза ТКО восстановлен с понедельника. Начальник отдела ЖКХ Бессонов Е.А.",
                 kind="reply",
-                thread_id=thread,
+                thread_id=answered,
                 parent_id=answered,
                 created_at=ago(minutes=30),
                 author={"id": "adm", "name": "Администрация", "is_official": True},

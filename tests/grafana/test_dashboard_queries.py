@@ -63,6 +63,8 @@ def feed(metrics: Metrics, stop: threading.Event) -> None:
         for d in DEPARTMENTS:
             metrics.open_items.labels(department=d).set(rng.randint(0, 12))
             metrics.overdue_items.labels(department=d).set(rng.randint(0, 3))
+            for state in ("new", "in_work", "answered", "resolved", "chatter"):
+                metrics.incidents.labels(department=d, state=state).set(rng.randint(0, 9))
             metrics.response_hours.labels(department=d).observe(rng.uniform(0.5, 30))
             metrics.replies.labels(department=d, formal="false").inc()
         metrics.consumer_lag.labels(topic="mcu.messages.raw", partition="0").set(rng.randint(0, 50))

@@ -283,6 +283,6 @@ def test_csv_keeps_the_id_and_adds_the_name(names: Names, row: str) -> None:
     rows = rate(_department("zhkh", on_time=3, late=1, formal=1))
     lines = to_csv(rows, names).splitlines()
     assert lines[0].startswith("rank,department,department_name,received,due,on_time_share")
-    assert lines[0].endswith(",on_time,answered")
+    assert lines[0].endswith(",on_time,answered,incidents")
     assert lines[1].startswith(row)
     assert len(lines[1].split(",")) == len(lines[0].split(","))

@@ -1,0 +1,119 @@
+"""What a bench run reads from the servers: lag, indexed documents, alerts, notifications."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from streams.search import SearchEngine
+from streams.search.incidents import incidents_index
+
+
+def lags(bootstrap: str, group: str, prefix: str) -> dict[str, int]:
+    """Messages behind per consumed topic of the run (end offset − committed offset)."""
+    from kafka import KafkaAdminClient, KafkaConsumer
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    try:
+        committed = admin.list_group_offsets({group: None}).get(group, {})
+        mine = {tp: meta.offset for tp, meta in committed.items() if tp.topic.startswith(prefix)}
+        ends = consumer.end_offsets(list(mine))
+    finally:
+        consumer.close()
+        admin.close()
+    out: dict[str, int] = {}
+    for tp, offset in mine.items():
+        out[tp.topic] = out.get(tp.topic, 0) + max(0, ends.get(tp, 0) - max(offset, 0))
+    return out
+
+
+def settled(lag: dict[str, int], partitions: int) -> bool:
+    """Nothing waits on any topic; ticks in flight on a control topic are allowed."""
+    if not lag:
+        return False
+    return all(n <= 2 * partitions if "control" in t else n == 0 for t, n in lag.items())
+
+
+def indexed_latencies(search: SearchEngine, ids: set[str]) -> list[float]:
+    """indexed_at − ingested_at of the run's messages (ingested_at is the publish time)."""
+    out = []
+    for doc in search.scan({"exists": {"field": "indexed_at"}}):
+        if doc.get("id") in ids and doc.get("ingested_at"):
+            seconds = datetime.fromisoformat(doc["indexed_at"]) - datetime.fromisoformat(
+                doc["ingested_at"]
+            )
+            out.append(seconds.total_seconds())
+    return out
+
+
+def alert_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=3000,
+    )
+    try:
+        return [json.loads(record.value) for record in consumer]
+    finally:
+        consumer.close()
+
+
+def notified_latencies(
+    events: list[dict[str, Any]], mails: Path, published: dict[str, float]
+) -> list[float]:
+    """First e-mail about an alert − publish time of the message that raised it (deadline
+    alerts are left out: their moment is the deadline, not the message)."""
+    trigger: dict[str, str] = {}
+    for event in events:
+        alert = event["alert"]
+        if event["type"] == "firing" and alert["kind"] != "overdue":
+            message = alert.get("annotations", {}).get("message_id")
+            if message in published:
+                trigger.setdefault(alert["id"], message)
+    first: dict[str, float] = {}
+    if mails.exists():
+        for line in mails.read_text(encoding="utf-8").splitlines():
+            mail = json.loads(line)
+            at = datetime.fromisoformat(mail["received_at"]).timestamp()
+            for alert_id in mail.get("headers", {}).get("X-MCU-Alerts", "").split(","):
+                if alert_id in trigger:
+                    first[alert_id] = min(first.get(alert_id, at), at)
+    return [first[a] - published[trigger[a]] for a in first]
+
+
+def open_alerts(api_port: int, token: str) -> list[dict[str, Any]]:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{api_port}/api/v1/alerts",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    data = json.loads(urllib.request.urlopen(req, timeout=10).read())
+    return list(data["alerts"] if isinstance(data, dict) else data)
+
+
+def incidents(search: SearchEngine, prefix: str) -> dict[str, dict[str, Any]]:
+    """The run's incident documents by id (empty for a worker without incidents)."""
+    name = incidents_index(prefix)
+    try:
+        search.client.indices.refresh(index=name)
+    except Exception:
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    after: list[Any] | None = None
+    while True:
+        body: dict[str, Any] = {"size": 1000, "sort": [{"id": "asc"}]}
+        if after is not None:
+            body["search_after"] = after
+        hits = search.client.search(index=name, body=body)["hits"]["hits"]
+        if not hits:
+            return found
+        for hit in hits:
+            found[hit["_source"]["id"]] = hit["_source"]
+        after = hits[-1]["sort"]
