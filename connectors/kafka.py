@@ -5,21 +5,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
 from connectors.message import Wire
 
+Options = Mapping[str, Any]
 
-def ensure_cursor_topic(bootstrap: str, name: str, replicas: int = 1) -> None:
+
+def aiokafka_options(options: Options | None) -> dict[str, Any]:
+    """kafka-python's security keywords (KafkaSettings.client_options()) as aiokafka takes them."""
+    out = dict(options or {})
+    cafile = out.pop("ssl_cafile", None)
+    if out.get("security_protocol") == "SASL_SSL":
+        import ssl
+
+        out["ssl_context"] = ssl.create_default_context(cafile=cafile)
+    return out
+
+
+def ensure_cursor_topic(
+    bootstrap: str, name: str, replicas: int = 1, options: Options | None = None
+) -> None:
     """One compacted partition: the latest cursor per key survives forever, in order."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-connectors-admin")
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, client_id="mcu-connectors-admin", **(options or {})
+    )
     try:
         if name not in set(admin.list_topics()):
             topic = NewTopic(name, 1, replicas, topic_configs={"cleanup.policy": "compact"})
@@ -29,12 +46,17 @@ def ensure_cursor_topic(bootstrap: str, name: str, replicas: int = 1) -> None:
         admin.close()
 
 
-def read_all(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes | None]]:
+def read_all(
+    bootstrap: str, topic: str, options: Options | None = None
+) -> list[tuple[bytes | None, bytes | None]]:
     """Every record of a topic from the beginning to the end offsets taken at the start."""
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, client_id="mcu-connectors-read"
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        client_id="mcu-connectors-read",
+        **(options or {}),
     )
     try:
         tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
@@ -52,10 +74,12 @@ def read_all(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes | Non
         consumer.close()
 
 
-async def read_cursors(bootstrap: str, topic: str) -> dict[str, Any]:
+async def read_cursors(
+    bootstrap: str, topic: str, options: Options | None = None
+) -> dict[str, Any]:
     """Every key's latest cursor (a null value deletes the key)."""
     cursors: dict[str, Any] = {}
-    for key, value in await asyncio.to_thread(read_all, bootstrap, topic):
+    for key, value in await asyncio.to_thread(read_all, bootstrap, topic, options):
         if key is None:
             continue
         if value is None:
@@ -68,10 +92,13 @@ async def read_cursors(bootstrap: str, topic: str) -> dict[str, Any]:
 class Sink:
     """Where connectors put messages: raw topic first, the cursor after the broker acked them."""
 
-    def __init__(self, bootstrap: str, raw_topic: str, cursor_topic: str) -> None:
+    def __init__(
+        self, bootstrap: str, raw_topic: str, cursor_topic: str, options: Options | None = None
+    ) -> None:
         self.raw_topic = raw_topic
         self.cursor_topic = cursor_topic
         self.bootstrap = bootstrap
+        self.options = dict(options or {})
         self.cursors: dict[str, Any] = {}
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
@@ -79,10 +106,11 @@ class Sink:
             enable_idempotence=True,
             linger_ms=5,
             client_id="mcu-connectors",
+            **aiokafka_options(options),
         )
 
     async def start(self) -> None:
-        self.cursors = await read_cursors(self.bootstrap, self.cursor_topic)
+        self.cursors = await read_cursors(self.bootstrap, self.cursor_topic, self.options)
         await self._producer.start()
 
     async def stop(self) -> None:

@@ -59,13 +59,15 @@ async def serve(
     """Runs `names` until SIGTERM/SIGINT or until all have stopped; returns their failures."""
     cfg = settings.connectors
     redact.install(redact.secrets_of(settings))
-    ensure_topics(settings.kafka.bootstrap, settings.kafka.topics, settings.kafka.partitions)
-    ensure_cursor_topic(settings.kafka.bootstrap, cursor_topic(settings), settings.kafka.replicas)
+    kafka = settings.kafka
+    options = kafka.client_options()
+    ensure_topics(kafka.bootstrap, kafka.topics, kafka.partitions, options=options)
+    ensure_cursor_topic(kafka.bootstrap, cursor_topic(settings), kafka.replicas, options)
     registry = CollectorRegistry()
     metrics = ConnectorMetrics(registry)
     port = cfg.metrics_port if metrics_port is None else metrics_port
     server = start_metrics_server(registry, port, cfg.metrics_addr)
-    sink = Sink(settings.kafka.bootstrap, settings.kafka.topics.raw, cursor_topic(settings))
+    sink = Sink(kafka.bootstrap, kafka.topics.raw, cursor_topic(settings), options)
     await sink.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

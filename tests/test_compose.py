@@ -20,7 +20,7 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, Any] = COMPOSE["services"]
 GENERATED = "generated-secrets"
 # What operators open in a browser or a script; nothing else gets a port on the host.
-PUBLISHED = {"grafana": 3000, "kibana": 5601, "worker": 6070}
+PUBLISHED = {"grafana": 3000, "kibana": 5601, "worker": 6070, "connectors": 8094}
 INTERNAL_ONLY = ("kafka", "elasticsearch", "prometheus")
 SECRET_SUFFIXES = ("PASSWORD_FILE", "TOKEN_FILE", "PASSWORD__FILE")
 
@@ -180,7 +180,10 @@ def _env_paths(model: type[BaseModel], prefix: str = "MCU_") -> set[str]:
 def test_every_mcu_variable_is_a_setting_the_code_reads(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    known = _env_paths(Settings)
+    from connectors.settings import ConnectorSettings
+
+    # The connectors' process reads the product settings plus its own section.
+    known = _env_paths(ConnectorSettings)
     for name, spec in SERVICES.items():
         env = spec.get("environment") or {}
         unknown = sorted(k for k in env if k.startswith("MCU_") and k not in known)

@@ -146,10 +146,12 @@ def read(path: Path, settings: ConnectorSettings) -> tuple[list[Wire], list[str]
 async def import_file(settings: ConnectorSettings, path: Path) -> tuple[int, list[str]]:
     """Sends the registry's appeals (acks=all) in batches; returns (sent, problems)."""
     appeals, problems = read(path, settings)
-    ensure_topics(settings.kafka.bootstrap, settings.kafka.topics, settings.kafka.partitions)
-    cursor_topic = f"{settings.kafka.topic_prefix}{settings.connectors.cursor_topic}"
-    ensure_cursor_topic(settings.kafka.bootstrap, cursor_topic, settings.kafka.replicas)
-    sink = Sink(settings.kafka.bootstrap, settings.kafka.topics.raw, cursor_topic)
+    kafka = settings.kafka
+    options = kafka.client_options()
+    ensure_topics(kafka.bootstrap, kafka.topics, kafka.partitions, options=options)
+    cursor_topic = f"{kafka.topic_prefix}{settings.connectors.cursor_topic}"
+    ensure_cursor_topic(kafka.bootstrap, cursor_topic, kafka.replicas, options)
+    sink = Sink(kafka.bootstrap, kafka.topics.raw, cursor_topic, options)
     await sink.start()
     try:
         for start in range(0, len(appeals), BATCH):
