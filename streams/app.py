@@ -6,6 +6,7 @@ import faust
 from prometheus_client import CollectorRegistry
 
 from nlp.config import load_config
+from streams import acks
 from streams.context import Context, Topics
 from streams.metrics import Metrics
 from streams.settings import KafkaSettings, Settings
@@ -31,6 +32,7 @@ def broker_credentials(kafka: KafkaSettings) -> faust.SASLCredentials | None:
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> Context:
+    acks.install()
     app = faust.App(
         settings.worker.app_id,
         broker=f"kafka://{settings.kafka.bootstrap}",

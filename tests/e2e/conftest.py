@@ -165,6 +165,22 @@ def start_worker(tmp: Path, extra: dict[str, str] | None = None) -> WorkerHandle
     return handle
 
 
+def twin_worker(first: WorkerHandle, tmp: Path, api: int | None = None) -> WorkerHandle:
+    """A second worker of the same deployment: same topics, index, group and journal."""
+    env = dict(first.env)
+    env.update(
+        {
+            "MCU_WORKER__WEB_PORT": str(free_port()),
+            "MCU_WORKER__METRICS_PORT": str(free_port()),
+            "MCU_WORKER__DATA_DIR": str(tmp / "worker-2"),
+            "MCU_ALERTS__API_PORT": str(api or free_port()),
+        }
+    )
+    handle = WorkerHandle(settings_from(env), env, tmp / "worker-2.log")
+    handle.start()
+    return handle
+
+
 def drop_index(handle: WorkerHandle) -> None:
     from streams.search.incidents import incidents_index
 

@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
     private_stack,
     stack_env,
     start_worker,
+    twin_worker,
     unheard_alerts,
     wait_for,
 )
@@ -136,6 +137,31 @@ def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) 
         wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
         no_dead_letters(worker)
     finally:
+        worker.stop()
+        drop_index(worker)
+
+
+@pytest.mark.e2e
+def test_a_second_worker_joining_mid_replay_loses_nothing(devstack: object, tmp_path: Path) -> None:
+    """Fresh topics (nothing committed yet) and a rebalance while records are in flight: the
+    case where faust and aiokafka once skipped what they had fetched (streams/acks.py)."""
+    worker = start_worker(tmp_path, unheard_alerts())
+    second: WorkerHandle | None = None
+    try:
+        records = batch(2000, uuid.uuid4().hex[:6])
+        ids = ids_of(records)
+        # The second worker joins the group a moment after its metrics port opens: the records
+        # are then being fetched by the first one, nothing of them committed yet.
+        second = twin_worker(worker, tmp_path)
+        sender = threading.Thread(target=publish_all, args=(worker, records))
+        sender.start()
+        sender.join(240)
+        assert not sender.is_alive()
+        wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
+        no_dead_letters(worker)
+    finally:
+        if second is not None:
+            second.stop()
         worker.stop()
         drop_index(worker)
 

@@ -29,6 +29,7 @@ from tests.e2e.conftest import (
     port_open,
     settings_from,
     start_worker,
+    twin_worker,
     wait_for,
 )
 from tests.e2e.test_alerts import API_TOKEN, ROUTES, unique
@@ -163,22 +164,6 @@ def test_a_month_of_backfill_pages_nobody_but_is_rated(stack: Stack, tmp_path: P
         drop_index(worker)
 
 
-def _twin(first: WorkerHandle, tmp: Path, api: int) -> WorkerHandle:
-    """A second worker of the same deployment: same topics, index, group and journal."""
-    env = dict(first.env)
-    env.update(
-        {
-            "MCU_WORKER__WEB_PORT": str(free_port()),
-            "MCU_WORKER__METRICS_PORT": str(free_port()),
-            "MCU_WORKER__DATA_DIR": str(tmp / "worker-2"),
-            "MCU_ALERTS__API_PORT": str(api),
-        }
-    )
-    handle = WorkerHandle(settings_from(env), env, tmp / "worker-2.log")
-    handle.start()
-    return handle
-
-
 def _complaints(streets: list[str]) -> list[tuple[bytes, str]]:
     out = []
     for n, street in enumerate(streets):
@@ -195,7 +180,7 @@ def test_kill_9_of_one_of_two_workers_loses_nothing_and_repeats_nothing(
     env = stack.env(rules(tmp_path, ["test:"], backfill_after="400d"), api_a)
     env["MCU_ALERTS__JOURNAL_DIR"] = str(tmp_path / "journal")
     first = start_worker(tmp_path, env)
-    second = _twin(first, tmp_path, api_b)
+    second = twin_worker(first, tmp_path, api_b)
     try:
         batch = _complaints(["Ленина", "Мира", "Гагарина", "Пушкина"])
         first.publish([r for r, _ in batch])
