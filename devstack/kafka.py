@@ -70,7 +70,10 @@ def _format_storage(layout: Layout, props: str) -> None:
     data = layout.data / "kafka"
     if (data / "meta.properties").exists():
         return
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    # Like Kafka's own Uuid.randomUuid: an id starting with "-" reads as an option to the tool.
+    cluster_id = "-"
+    while cluster_id.startswith("-"):
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
     argv = _java_argv(
         layout, "256m", "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", props
     )

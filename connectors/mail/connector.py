@@ -5,6 +5,7 @@ step runs in a thread, the cursor moves after Kafka acked the batch."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import imaplib
 import socket
 from typing import Any, ClassVar
@@ -104,6 +105,12 @@ class ImapConnector:
             # The server renumbered the folder: read it again; Message-IDs keep ids stable.
             ctx.metrics.error(ctx.name, "uidvalidity")
             await ctx.emit([], {self.scope: {**state, "uidvalidity": validity, "last_uid": 0}})
+            # The session may still have the old (deleted) folder selected, where a search
+            # finds nothing: log in again, which selects the folder as it is now.
+            old, self.box = self.box, None
+            if old is not None:
+                with contextlib.suppress(Exception):  # a dead session: nothing to close
+                    await asyncio.to_thread(old.logout)
             return True
         if not letters:
             if state["uidvalidity"] is None:

