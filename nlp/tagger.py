@@ -165,7 +165,7 @@ class Tagger:
     ) -> list[tuple[Tagging, Vector, Signals, Analysis]]:
         """The rules' tagging, the navec vector, the rule signals and the analysis (training)."""
         done = self._analyse(items)
-        vectors = self.embedder.vectors([analysis for _, _, analysis in done])
+        vectors = self.embedder.vectors([nameless(analysis) for _, _, analysis in done])
         return [(t, vectors[n], one, analysis) for n, (t, one, analysis) in enumerate(done)]
 
     def _learned(self, tagging: Tagging, signals: Signals, probs: Mapping[str, Matrix]) -> Tagging:

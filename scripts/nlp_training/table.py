@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from nlp.analysis import without_names
 from nlp.conflict import REASONS
 from nlp.hashing import Rows, features
 from nlp.learned import SENTIMENTS
@@ -82,8 +83,10 @@ def build_table(samples: Sequence[Sample], batch: int = 64) -> Table:
     for start in range(0, len(items), batch):
         for _, vector, signals, analysis in tagger.head_inputs(items[start : start + batch]):
             dense.append(dense_row(vector[columns], signals, categories))
-            texts.append(analysis.text)
-            lemmas.append(analysis.lemmas)
+            # What the heads read: the text without places' and people's names (the tagger too).
+            text, words = without_names(analysis)
+            texts.append(text)
+            lemmas.append(words)
         if start % (batch * 50) == 0:
             print(f"tagged {start + batch} of {len(items)}", flush=True)
     labels = [dict(sample.example.labels) for sample in samples]
