@@ -21,7 +21,7 @@ from nlp.corpora import (
 
 PROJECT = tuple(
     Path(f"data/eval/{name}.jsonl")
-    for name in ("dev", "holdout", *(f"holdout{n}" for n in range(2, 11)))
+    for name in ("dev", "holdout", *(f"holdout{n}" for n in range(2, 11)), "realworld")
 )
 WRITTEN = Path("data/train")
 SEED = 20261205

@@ -209,6 +209,45 @@ def test_kafka_restarted_mid_replay(private: StackSettings, tmp_path: Path) -> N
 
 
 @pytest.mark.e2e
+def test_opensearch_stopped_a_minute_mid_replay_while_alerts_go_out(
+    private: StackSettings, tmp_path: Path
+) -> None:
+    smtp = LocalServer("devstack.smtp_sink", free_port(), tmp_path / "smtp.jsonl")
+    smtp.start()
+    worker = start_worker(tmp_path, {**mailing(tmp_path, smtp), **stack_env(private)})
+    engine = server(private, "opensearch")
+    try:
+        tag = uuid.uuid4().hex[:6]
+        first, second = batch(400, tag), batch(400, tag + "b")
+        conflict = message(
+            f"Вы там совсем обнаглели?! Пятый раз пишу про свет, будем жаловаться! [{tag}-c]"
+        )
+        ids = ids_of(first + second + [conflict])
+        publish_all(worker, first)
+        wait_for(lambda: indexed_ids(worker, ids), timeout=180, interval=0.2)
+        engine.process.stop()
+        stopped = time.monotonic()
+        publish_all(worker, [*second, conflict])
+        # The engine is down; the conflict's alert goes out all the same.
+        wait_for(lambda: [m for m in smtp.lines() if f"{tag}-c" in m["text"]], timeout=50)
+        assert engine.process.pid() is None
+        time.sleep(max(0.0, 60 - (time.monotonic() - stopped)))
+        engine.start()
+        engine.wait_ready()
+        wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
+        to = [r for m in smtp.lines() if f"{tag}-c" in m["text"] for r in m["rcpt_tos"]]
+        assert to and len(to) == len(set(to)), f"the alert went out twice: {to}"
+        no_dead_letters(worker)
+    finally:
+        if engine.process.pid() is None:
+            engine.start()
+            engine.wait_ready()
+        worker.stop()
+        drop_index(worker)
+        smtp.stop()
+
+
+@pytest.mark.e2e
 def test_a_read_only_block_lifted_later(devstack: object, tmp_path: Path) -> None:
     worker = start_worker(tmp_path, unheard_alerts())
     search = worker.search
