@@ -68,36 +68,54 @@ class Entity:
 
 
 NAMES = frozenset({"LOC", "PER"})
+# Letters and digits mixed, or five digits and more: an id, a code, a marker, a phone number
+# («4be3eb», «A12-7», «45215»), found in the text (the tokenizer may split them).
+CODE = re.compile(r"\b(?:(?=\w*\d)(?=\w*[^\W\d_])\w+|\d{5,})\b")
 
 
 def without_names(analysis: Analysis) -> tuple[str, list[str]]:
-    """The text and lemmas with the places' and people's names cut out: what a message says
-    does not depend on which street or whose name it is about, yet a learned head fitted on a
-    few thousand messages picks some names up as evidence («…на улице Фрунзе…» read as no
-    complaint, «…на улице Ленина…» as one)."""
-    spans = [span for span in analysis.spans if span.type in NAMES]
-    if not spans:
+    """The text and lemmas with the names of places and people, and codes, cut out: what a
+    message says does not depend on which street, whose name or which id it mentions, yet a
+    learned head fitted on a few thousand messages picks such tokens up as evidence («…на улице
+    Фрунзе…» read as no complaint, «…на улице Ленина…» as one; a threat read as a thank-you or
+    not depending on a six-character marker)."""
+    ranges = _cut_ranges(analysis)
+    if not ranges:
         return analysis.text, analysis.lemmas
     parts, at = [], 0
-    for span in sorted(spans, key=lambda one: one.start):
-        if span.start >= at:
-            parts.append(analysis.text[at : span.start])
-            at = span.stop
+    for start, stop in ranges:
+        parts.append(analysis.text[at:start])
+        at = stop
     parts.append(analysis.text[at:])
-    cut = _name_tokens(analysis)
-    lemmas = [t.lemma for n, t in enumerate(analysis.tokens) if t.is_word and n not in cut]
+    kept = _kept_tokens(analysis, ranges)
+    lemmas = [token.lemma for token in kept if token.is_word]
     return " ".join(part.strip() for part in parts if part.strip()), lemmas
 
 
 def nameless(analysis: Analysis) -> Analysis:
-    """The analysis without the tokens of places' and people's names (see `without_names`)."""
-    cut = _name_tokens(analysis)
-    if not cut:
+    """The analysis without the tokens `without_names` cuts."""
+    ranges = _cut_ranges(analysis)
+    if not ranges:
         return analysis
-    tokens = tuple(t for n, t in enumerate(analysis.tokens) if n not in cut)
-    return Analysis(analysis.text, tokens, ())
+    return Analysis(analysis.text, tuple(_kept_tokens(analysis, ranges)), ())
 
 
-def _name_tokens(analysis: Analysis) -> set[int]:
-    spans = [span for span in analysis.spans if span.type in NAMES]
-    return {n for span in spans for n in range(span.first, span.last + 1)}
+def _cut_ranges(analysis: Analysis) -> list[tuple[int, int]]:
+    """Character ranges of names and codes, sorted and merged."""
+    found = [(span.start, span.stop) for span in analysis.spans if span.type in NAMES]
+    found += [(match.start(), match.end()) for match in CODE.finditer(analysis.text)]
+    merged: list[tuple[int, int]] = []
+    for start, stop in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(stop, merged[-1][1]))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def _kept_tokens(analysis: Analysis, ranges: list[tuple[int, int]]) -> list[Token]:
+    return [
+        token
+        for token in analysis.tokens
+        if not any(token.start < stop and start < token.stop for start, stop in ranges)
+    ]

@@ -211,8 +211,11 @@ class Tagger:
             ]
             reasons = [*kept, *(one for one in reasons if one not in kept)]
             if sentiment == "positive" and not signals.sarcasm:
-                # A thank-you is never a conflict situation (GUIDE.md).
-                reasons = []
+                # A thank-you is never a conflict situation (GUIDE.md); but a threat the lexicons
+                # name is no thank-you, whatever the sentiment head read into «дадите тепло».
+                reasons = [one for one in reasons if one == "aggression" and one in kept]
+                if reasons:
+                    sentiment = "negative"
             changes.update(conflict=bool(reasons), conflict_reasons=reasons)
             if "repeated" in reasons:
                 # A repeated complaint is a complaint: the complaint head, unsure on short

@@ -83,8 +83,11 @@ def fed(worker: WorkerHandle) -> dict[str, Any]:
         overdue=True,
     )
     numeric = message("Когда починят дорогу на Строителей?", ingested_at=1764000000)
-    goods += [forged, numeric]
-    records += [forged, numeric]
+    # 430 KB of text: over the 256 KB limit, and over the producer's 1 MiB once tagged in full.
+    huge = message("Жалоба. " + "Во дворе дома 5 на улице Мира не горит фонарь и нет урн. " * 4400)
+    assert len(huge) > 430_000
+    goods += [forged, numeric, huge]
+    records += [forged, numeric, huge]
     settings = worker.settings.kafka
     assert publish(settings.bootstrap, records, settings.topics.raw) == len(records)
     responses = [r for _, r, _ in BAD_RESPONSES]
@@ -97,7 +100,12 @@ def fed(worker: WorkerHandle) -> dict[str, Any]:
         return all(r in values for _, r, _ in BAD_MESSAGES + BAD_RESPONSES)
 
     wait_for(all_dead, timeout=60)
-    return {"ids": ids, "forged": json.loads(forged)["id"], "numeric": json.loads(numeric)["id"]}
+    return {
+        "ids": ids,
+        "forged": json.loads(forged)["id"],
+        "numeric": json.loads(numeric)["id"],
+        "huge": json.loads(huge)["id"],
+    }
 
 
 @pytest.mark.e2e
@@ -138,6 +146,16 @@ def test_derived_fields_come_from_the_pipeline_not_from_input(
         ingested = datetime.fromisoformat(doc["ingested_at"])
         assert ingested.tzinfo is not None
         assert abs(datetime.now(UTC) - ingested) < timedelta(hours=1)
+
+
+@pytest.mark.e2e
+def test_a_text_over_the_limit_is_cut_flagged_and_indexed(
+    worker: WorkerHandle, fed: dict[str, Any]
+) -> None:
+    doc = indexed(worker, [fed["huge"]])[fed["huge"]]
+    assert doc["truncated"] is True and doc["text_bytes"] > 430_000
+    assert len(doc["text"].encode()) <= 256 * 1024
+    assert doc["nlp"]["truncated"] is True and doc["nlp"]["category"]
 
 
 @pytest.mark.e2e

@@ -134,11 +134,48 @@ def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) 
         worker.kill()
         assert len(indexed_ids(worker, ids)) < len(ids), "killed after the end: nothing to test"
         worker.start()
-        wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
+        try:
+            wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
+        except AssertionError:
+            raise AssertionError(where_lost(worker, ids)) from None
         no_dead_letters(worker)
     finally:
         worker.stop()
         drop_index(worker)
+
+
+def topic_ids(worker: WorkerHandle, topic: str) -> set[str]:
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(
+        bootstrap_servers=worker.settings.kafka.bootstrap,
+        enable_auto_commit=False,
+        consumer_timeout_ms=3000,
+    )
+    try:
+        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        found = set()
+        for record in consumer:
+            try:
+                found.add(json.loads(record.value)["id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        return found
+    finally:
+        consumer.close()
+
+
+def where_lost(worker: WorkerHandle, ids: set[str]) -> str:
+    """Which stage the ids missing from the index stopped at: the verifier's failure message."""
+    missing = ids - indexed_ids(worker, ids)
+    topics = worker.settings.kafka.topics
+    raw, tagged = topic_ids(worker, topics.raw), topic_ids(worker, topics.tagged)
+    return (
+        f"{len(missing)} of {len(ids)} not indexed: {len(missing & raw)} in the raw topic, "
+        f"{len(missing & tagged)} in the tagged topic"
+    )
 
 
 @pytest.mark.e2e

@@ -78,3 +78,14 @@ def test_a_repeated_complaint_is_a_complaint_whatever_the_street(tag, street: st
     )
     assert "repeated" in nlp["conflict_reasons"]
     assert nlp["is_complaint"] is True
+
+
+@pytest.mark.parametrize("marker", ["", " [18aa5a]", " [4be3eb]", " [dc52f5]"])
+def test_a_threat_is_never_read_as_a_thank_you(tag, marker: str) -> None:
+    # The sentiment head once read «…если не дадите тепло!!!» as positive, which dropped the
+    # threat; which, depended on a marker the e2e tests append.
+    nlp = tag(
+        f"Я приду и подожгу вашу управляющую компанию, если не дадите тепло!!!{marker}", "post"
+    )
+    assert "aggression" in nlp["conflict_reasons"]
+    assert nlp["sentiment"] == "negative"

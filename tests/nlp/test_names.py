@@ -31,3 +31,20 @@ def test_names_are_cut_from_what_the_heads_read(tag) -> None:
     tokens = tuple(Token(a, b, text[a:b], "NOUN", (), lemma, 0) for a, b, lemma in words)
     analysis = Analysis(text, tokens, (Span(13, 19, "LOC", 3, 3),))
     assert without_names(analysis) == ("Яма на улице", ["яма", "на", "улица"])
+
+
+MARKED = [
+    "Я приду и подожгу вашу управляющую компанию, если не дадите тепло!!!",
+    "Вы там совсем обнаглели?! Третий раз пишу про разбитую хоккейную коробку у стадиона!",
+    "Вы там совсем обнаглели?! Приду и устрою вам, третий день без воды!",
+]
+# Markers that once flipped a reading (e2e tests append one to find their alerts), and a phone.
+MARKERS = ["", " [45215d]", " [18aa5a]", " [4be3eb]", " [dc52f5]", " 89123456789"]
+
+
+@pytest.mark.parametrize("text", MARKED)
+def test_an_id_or_a_marker_does_not_change_the_reading(tag, text: str) -> None:
+    readings = [tag(text + marker, "post") for marker in MARKERS]
+    keys = (*KEYS, "conflict_reasons", "category")
+    for marker, nlp in zip(MARKERS, readings, strict=True):
+        assert {k: nlp[k] for k in keys} == {k: readings[0][k] for k in keys}, marker
