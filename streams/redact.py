@@ -71,7 +71,8 @@ class _Factory:
             return record
         clean = self.redact(message)
         if clean != message:
-            record.msg, record.args = clean, None
+            # An empty tuple, not None: mode's formatter wraps a non-tuple into (None,) and fails.
+            record.msg, record.args = clean, ()
         if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
             record.exc_text = self.redact("".join(traceback.format_exception(*record.exc_info)))
             record.exc_text = record.exc_text.rstrip("\n")

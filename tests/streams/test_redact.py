@@ -118,3 +118,23 @@ def test_an_uncaught_exception_is_printed_redacted() -> None:
     assert result.returncode == 1
     assert "RuntimeError: failed with ***" in result.stderr
     assert "uncaught-secret-42" not in result.stderr
+
+
+def test_a_redacted_record_formats_under_modes_formatter(captured: io.StringIO) -> None:
+    """faust logs through mode's formatter, which wraps non-tuple args: a redacted record must
+    still format (once it raised "not all arguments converted" on every Bot API request)."""
+    from mode.utils.logging import ExtensionFormatter
+
+    redact.install([BOT_TOKEN])
+    errors = io.StringIO()
+    handler = logging.StreamHandler(errors)
+    handler.setFormatter(ExtensionFormatter(stream=errors, fmt="%(message)s"))
+    handler.handleError = lambda record: errors.write("LOGGING ERROR")  # type: ignore[method-assign]
+    log = logging.getLogger("httpx-like")
+    log.addHandler(handler)
+    try:
+        log.info('HTTP Request: %s %s "%s"', "POST", f"http://x/bot{BOT_TOKEN}/getUpdates", "200")
+    finally:
+        log.removeHandler(handler)
+    assert "LOGGING ERROR" not in errors.getvalue()
+    assert BOT_TOKEN not in errors.getvalue() and "getUpdates" in errors.getvalue()
