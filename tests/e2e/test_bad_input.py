@@ -14,6 +14,9 @@ from streams.deadletters import DeadLetter, read
 from streams.replay import publish
 from tests.e2e.conftest import WorkerHandle, message, wait_for
 
+# A recent moment, taken from the clock: the forged times are wrong by form, not by date.
+EARLIER = datetime.now(UTC) - timedelta(days=15)
+
 DEEP = b"[" * 10_000 + b"]" * 10_000
 
 
@@ -39,7 +42,7 @@ BAD_MESSAGES: list[tuple[str, bytes, str]] = [
     ("5000 digits", b'{"id": "bad:digits", "text": "x", "n": ' + b"7" * 5000 + b"}", "not JSON"),
     ("year 1", raw(created_at="0001-01-01T00:00:00+05:00"), "invalid created_at"),
     ("year 9999", raw(created_at="9999-12-31T23:59:59+05:00"), "invalid created_at"),
-    ("epoch created_at", raw(created_at=1764000000), "invalid created_at"),
+    ("epoch created_at", raw(created_at=int(EARLIER.timestamp())), "invalid created_at"),
     ("not an object", b"[1, 2]", "not a JSON object"),
 ]
 BAD_RESPONSES: list[tuple[str, bytes, str]] = [
@@ -78,11 +81,11 @@ def fed(worker: WorkerHandle) -> dict[str, Any]:
     forged = message(
         "Третий день нет воды в доме на Механизаторов, 7, сколько можно!",
         department="nobody",
-        ingested_at="2026-11-20T10:00:00",
+        ingested_at=EARLIER.replace(tzinfo=None).isoformat(),
         nlp={"category": "culture"},
         overdue=True,
     )
-    numeric = message("Когда починят дорогу на Строителей?", ingested_at=1764000000)
+    numeric = message("Когда починят дорогу на Строителей?", ingested_at=int(EARLIER.timestamp()))
     # 430 KB of text: over the 256 KB limit, and over the producer's 1 MiB once tagged in full.
     huge = message("Жалоба. " + "Во дворе дома 5 на улице Мира не горит фонарь и нет урн. " * 4400)
     assert len(huge) > 430_000
