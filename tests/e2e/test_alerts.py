@@ -315,13 +315,18 @@ def _ours(alerting: Alerting, ids: set[str], rule: str) -> list[dict[str, Any]]:
     ]
 
 
-def _resolve(alerting: Alerting, alert_id: str) -> None:
+def act(port: int, alert_id: str, action: str) -> None:
+    """POSTs an action (ack, resolve) on an alert through a worker's API."""
     req = urllib.request.Request(
-        f"http://127.0.0.1:{alerting.api_port}/api/v1/alerts/{alert_id}/resolve",
+        f"http://127.0.0.1:{port}/api/v1/alerts/{alert_id}/{action}",
         data=b'{"by": "romanyuk"}',
         headers={"Authorization": f"Bearer {API_TOKEN}", "content-type": "application/json"},
     )
     urllib.request.urlopen(req, timeout=5).read()
+
+
+def _resolve(alerting: Alerting, alert_id: str) -> None:
+    act(alerting.api_port, alert_id, "resolve")
 
 
 def _citizen(author: str) -> dict[str, Any]:

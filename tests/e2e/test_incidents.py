@@ -32,7 +32,7 @@ from tests.e2e.conftest import (
     twin_worker,
     wait_for,
 )
-from tests.e2e.test_alerts import API_TOKEN, ROUTES, unique
+from tests.e2e.test_alerts import API_TOKEN, ROUTES, act, unique
 
 BACKFILL = 24
 
@@ -201,7 +201,7 @@ def test_kill_9_of_one_of_two_workers_loses_nothing_and_repeats_nothing(
         wait_for(lambda: port_open(api_b), timeout=60)
         # Acknowledged through the second worker's API: the ack reaches the owning partition.
         target = next(a for a in api_alerts(api_b) if batch[0][1] in a["annotations"]["text"])
-        _ack(api_b, target["id"])
+        act(api_b, target["id"], "ack")
         wait_for(lambda: _acked(api_a, target["id"]), timeout=60)
 
         more = _complaints(["Чкалова", "Куйбышева", "Фрунзе", "Луначарского", "Свердлова"])
@@ -222,17 +222,6 @@ def test_kill_9_of_one_of_two_workers_loses_nothing_and_repeats_nothing(
         second.stop()
         first.stop()
         drop_index(first)
-
-
-def _ack(port: int, alert_id: str) -> None:
-    import urllib.request
-
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/alerts/{alert_id}/ack",
-        data=b'{"by": "romanyuk"}',
-        headers={"Authorization": f"Bearer {API_TOKEN}", "content-type": "application/json"},
-    )
-    urllib.request.urlopen(req, timeout=5).read()
 
 
 def _acked(port: int, alert_id: str) -> bool:
