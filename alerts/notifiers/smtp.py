@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -33,6 +34,7 @@ class EmailNotifier:
 
     def __init__(self, config: EmailConfig) -> None:
         self.config = config
+        self._closing: set[asyncio.Future[None]] = set()
 
     def build(self, notification: Notification) -> EmailMessage:
         message = EmailMessage()
@@ -50,28 +52,49 @@ class EmailNotifier:
         return message
 
     async def send(self, notification: Notification) -> str:
+        """Returns as soon as the server has accepted the message (its reply to DATA).
+
+        QUIT is sent afterwards, in the background: the caller journals the key right after this
+        returns, and waiting for QUIT first would leave the loop free to run other work, so a
+        crash in that pause would make a restarted worker send the same mail again."""
         message = self.build(notification)
         cfg = self.config
+        client = aiosmtplib.SMTP(
+            hostname=cfg.host,
+            port=cfg.port,
+            username=cfg.username,
+            password=cfg.password.get_secret_value() if cfg.password else None,
+            use_tls=cfg.use_tls,
+            start_tls=cfg.start_tls,
+            timeout=cfg.timeout,
+        )
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=cfg.host,
-                port=cfg.port,
-                username=cfg.username,
-                password=cfg.password.get_secret_value() if cfg.password else None,
-                use_tls=cfg.use_tls,
-                start_tls=cfg.start_tls,
-                timeout=cfg.timeout,
-            )
+            await client.connect()
+            await client.send_message(message)
         except ValueError as exc:
+            client.close()
             # aiosmtplib refuses malformed addresses before talking to the server.
             raise DeliveryError(f"SMTP: неверный адрес: {exc}", permanent=True) from exc
         except aiosmtplib.SMTPRecipientsRefused as exc:
+            client.close()
             raise DeliveryError(f"SMTP: адрес отклонён: {exc}", permanent=True) from exc
         except aiosmtplib.SMTPResponseException as exc:
+            client.close()
             raise DeliveryError(
                 f"SMTP {exc.code}: {exc.message}", permanent=exc.code >= 500
             ) from exc
         except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
+            client.close()
             raise DeliveryError(f"SMTP недоступен: {exc}") from exc
+        task = asyncio.ensure_future(_quit(client))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
         return str(message["Message-ID"])
+
+
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    """Says goodbye politely; the mail is already accepted, so a failure here changes nothing."""
+    try:
+        await client.quit()
+    except (TimeoutError, aiosmtplib.SMTPException, OSError):
+        client.close()

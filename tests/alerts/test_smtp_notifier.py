@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from alertkit import at, example_config, free_port, message
 
 from alerts.delivery import DeliveryLog
@@ -13,7 +18,7 @@ from alerts.engine import Engine
 from alerts.notifiers import DeliveryError, EmailConfig, EmailNotifier, deliver_due
 from alerts.router import Router
 from alerts.state import State
-from devstack.smtp_sink import SmtpSink
+from devstack.smtp_sink import JsonLinesHandler, SmtpSink
 
 CONFIG = example_config()
 
@@ -105,3 +110,40 @@ async def test_refused_recipient_is_permanent(mailbox: SmtpSink) -> None:
     with pytest.raises(DeliveryError) as caught:
         await EmailNotifier(EmailConfig(port=mailbox.port)).send(broken)
     assert caught.value.permanent
+
+
+class _SlowQuit(SMTP):
+    """A server that accepts mail at once but answers QUIT only when the test lets it."""
+
+    release = threading.Event()
+
+    async def smtp_QUIT(self, arg: str) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 20)
+        await super().smtp_QUIT(arg)
+
+
+class _SlowQuitController(Controller):
+    def factory(self) -> SMTP:
+        return _SlowQuit(self.handler)
+
+
+async def test_send_returns_once_the_mail_is_accepted_not_after_quit(tmp_path: Path) -> None:
+    """The caller journals the key when send returns; a QUIT in between was a window for a
+    crash to make a restarted worker send the mail again."""
+    port = free_port()
+    controller = _SlowQuitController(
+        JsonLinesHandler(tmp_path / "mail.jsonl"), hostname="127.0.0.1", port=port
+    )
+    controller.start()
+    try:
+        notification = _notifications(State())[0]
+        notifier = EmailNotifier(EmailConfig(port=port, timeout=30))
+        # With QUIT awaited inside send, this times out: the server holds QUIT for 20 s.
+        ref = await asyncio.wait_for(notifier.send(notification), timeout=10)
+        assert ref.startswith("<")
+        accepted = [json.loads(line) for line in (tmp_path / "mail.jsonl").read_text().splitlines()]
+        assert [m["message_id"] for m in accepted] == [ref]
+    finally:
+        _SlowQuit.release.set()
+        await asyncio.sleep(0.2)
+        controller.stop()
