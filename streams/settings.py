@@ -96,6 +96,8 @@ class WorkerSettings(BaseModel):
     tag_batch_timeout: float = 0.5
     # Characters of one message the tagger reads; None: `max_text_chars` of nlp/lexicons.
     tag_max_chars: int | None = Field(default=None, ge=0)
+    # Tag in a child process (its own core and GIL); False: in a thread of the worker.
+    tag_in_child: bool = True
     index_batch_size: int = 200
     index_batch_timeout: float = 1.0
     # Text beyond this many UTF-8 bytes is cut for tagging and indexing (flagged `truncated`).

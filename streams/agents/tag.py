@@ -1,5 +1,7 @@
 """Agent *tag*: raw bytes → validated message → natasha tagging off the loop → tagged topic.
 
+The tagging runs in a child process (streams/tagger_process.py) or, if so set, in a thread.
+
 Whatever one record does — bad bytes, a bad field, a text the tagger trips on, a tagging too
 large to send — it goes to the dead letters with its reason, and the batch goes on.
 """
@@ -18,6 +20,7 @@ from nlp.tagger import Tagger, Tagging, TextItem
 from streams import deadletter
 from streams.context import Context
 from streams.records import BadMessage, Limits, parse_message, thread_key
+from streams.tagger_process import TaggerDied, TaggerProcess, TaggingError
 
 log = logging.getLogger(__name__)
 STAGE = "tag"
@@ -61,14 +64,51 @@ def install(ctx: Context) -> None:
 
     @ctx.app.agent(ctx.topics.raw, name="mcu.tag")
     async def tag(stream: Any) -> None:
+        async for events in stream.take_events(
+            settings.tag_batch_size, within=settings.tag_batch_timeout
+        ):
+            await tag_batch(events)
+
+    async def in_thread(items: list[TextItem]) -> list[Tagging | Exception]:
         if not tagger:
             # Models load once per worker, off the event loop.
             limit = settings.tag_max_chars
             tagger.append(await asyncio.to_thread(lambda: Tagger(max_chars=limit)))
-        async for events in stream.take_events(
-            settings.tag_batch_size, within=settings.tag_batch_timeout
-        ):
-            await tag_batch(tagger[0], events)
+        try:
+            return list(await asyncio.to_thread(tagger[0].tag_many, items))
+        except Exception:  # one bad text must not stop the stream: retry one by one
+            log.exception("batch tagging failed, tagging one by one")
+        results: list[Tagging | Exception] = []
+        for item in items:
+            try:
+                results.append(await asyncio.to_thread(tagger[0].tag, item))
+            except Exception as one:
+                results.append(one)
+        return results
+
+    async def in_child(items: list[TextItem]) -> list[Tagging | Exception]:
+        try:
+            return list(await child.tag_many(items))
+        except TaggerDied as exc:
+            log.warning("%s; a new tagger process takes the batch again", exc)
+            try:
+                return list(await child.tag_many(items))
+            except TaggerDied:
+                log.exception("the tagger process died twice on one batch: one by one")
+            except TaggingError:
+                log.exception("batch tagging failed, tagging one by one")
+        except TaggingError:
+            log.exception("batch tagging failed, tagging one by one")
+        results: list[Tagging | Exception] = []
+        for item in items:
+            try:
+                results.append(await child.tag(item))
+            except (TaggingError, TaggerDied) as one:
+                results.append(one)
+        return results
+
+    child = TaggerProcess(settings.tag_max_chars)
+    tag_all = in_child if settings.tag_in_child else in_thread
 
     async def read(events: Sequence[Any]) -> list[tuple[bytes | None, dict[str, Any]]]:
         good: list[tuple[bytes | None, dict[str, Any]]] = []
@@ -92,29 +132,20 @@ def install(ctx: Context) -> None:
             good.append((key, message))
         return good
 
-    async def tag_batch(tagger_: Tagger, events: Sequence[Any]) -> None:
+    async def tag_batch(events: Sequence[Any]) -> None:
         good = await read(events)
         if not good:
             return
         items = [TextItem(text=m["text"], kind=m["kind"]) for _, m in good]
         started = time.perf_counter()
-        taggings: list[Tagging | None]
-        try:
-            taggings = list(await asyncio.to_thread(tagger_.tag_many, items))
-        except Exception:  # one bad text must not stop the stream: retry one by one
-            log.exception("batch tagging failed, tagging one by one")
-            taggings = []
-            for (key, message), item in zip(good, items, strict=True):
-                try:
-                    taggings.append(await asyncio.to_thread(tagger_.tag, item))
-                except Exception as one:
-                    raw = json.dumps(message, ensure_ascii=False).encode()
-                    await dead(raw, key, f"nlp: {type(one).__name__}: {one}")
-                    taggings.append(None)
+        taggings = await tag_all(items)
         metrics.nlp_batch_seconds.observe(time.perf_counter() - started)
         metrics.nlp_batch_size.observe(len(items))
         for (key, message), tagging in zip(good, taggings, strict=True):
-            if tagging is not None:
+            if isinstance(tagging, Exception):
+                raw = json.dumps(message, ensure_ascii=False).encode()
+                await dead(raw, key, f"nlp: {type(tagging).__name__}: {tagging}")
+            else:
                 await publish(key, message, tagging)
 
     async def publish(key: bytes | None, message: dict[str, Any], tagging: Tagging) -> None:

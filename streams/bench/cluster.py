@@ -46,6 +46,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants, from /proc (empty once it is gone)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(child) for child in children)
+    return found
+
+
 def port_open(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), 0.5).close()
@@ -175,27 +189,36 @@ class Cluster:
             wait(lambda p=port: port_open(p), 180, f"обработчик {n}")
 
     def peak_rss_mib(self) -> list[float]:
-        """VmHWM of each live worker: its peak resident memory."""
+        """Per live worker, VmHWM (peak resident memory) summed over it and its children (the
+        tagger process): an upper bound of what the worker holds at its peak."""
         peaks = []
         for proc in self.procs:
-            try:
-                status = Path(f"/proc/{proc.pid}/status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
+            total, seen = 0.0, False
+            for pid in process_tree(proc.pid):
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1]) / 1024
+                        seen = True
+            if seen:
+                peaks.append(total)
         return peaks
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the live workers have used so far."""
+        """User + system CPU time the live workers and their children have used so far."""
         total = 0.0
         for proc in self.procs:
-            try:
-                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for pid in process_tree(proc.pid):
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                # utime, stime, and the same for children already waited for.
+                ticks = sum(int(fields[n]) for n in (11, 12, 13, 14))
+                total += ticks / os.sysconf("SC_CLK_TCK")
         return total
 
     def stop(self, drop: bool = True) -> None:

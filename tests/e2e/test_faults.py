@@ -8,6 +8,8 @@ folder), so the session's stack is never disturbed.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 import time
 import urllib.request
@@ -96,6 +98,15 @@ def publish_all(worker: WorkerHandle, records: list[bytes]) -> None:
                 time.sleep(1)
 
 
+def replay_started(worker: WorkerHandle) -> set[str]:
+    """Publishes 1,500 messages and returns their ids once the first 200 are indexed."""
+    records = batch(1500, uuid.uuid4().hex[:6])
+    ids = ids_of(records)
+    publish_all(worker, records)
+    wait_for(lambda: len(indexed_ids(worker, ids)) >= 200, timeout=180, interval=0.2)
+    return ids
+
+
 def mailing(tmp: Path, smtp: LocalServer) -> dict[str, str]:
     """Alerts to this SMTP server at once (no group wait to speak of), Telegram nowhere."""
     from streams.settings import CONFIG_DIR
@@ -127,10 +138,7 @@ def server(settings: StackSettings, name: str) -> Server:
 def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) -> None:
     worker = start_worker(tmp_path, unheard_alerts())
     try:
-        records = batch(1500, uuid.uuid4().hex[:6])
-        ids = ids_of(records)
-        publish_all(worker, records)
-        wait_for(lambda: len(indexed_ids(worker, ids)) >= 200, timeout=180, interval=0.2)
+        ids = replay_started(worker)
         worker.kill()
         assert len(indexed_ids(worker, ids)) < len(ids), "killed after the end: nothing to test"
         worker.start()
@@ -139,6 +147,41 @@ def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) 
         except AssertionError:
             raise AssertionError(where_lost(worker, ids)) from None
         no_dead_letters(worker)
+    finally:
+        worker.stop()
+        drop_index(worker)
+
+
+def tagger_child(worker: WorkerHandle) -> int | None:
+    """The pid of the worker's tagger process, once it has started."""
+    assert worker.proc is not None
+    path = Path(f"/proc/{worker.proc.pid}/task/{worker.proc.pid}/children")
+    for pid in path.read_text().split():
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"streams.tagger_process" in cmdline:
+            return int(pid)
+    return None
+
+
+@pytest.mark.e2e
+def test_the_tagger_process_killed_mid_replay_loses_nothing(
+    devstack: object, tmp_path: Path
+) -> None:
+    worker = start_worker(tmp_path, unheard_alerts())
+    try:
+        ids = replay_started(worker)
+        child = tagger_child(worker)
+        assert child is not None, "no tagger process under the worker"
+        os.kill(child, signal.SIGKILL)
+        assert len(indexed_ids(worker, ids)) < len(ids), "killed after the end: nothing to test"
+        try:
+            wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
+        except AssertionError:
+            raise AssertionError(where_lost(worker, ids)) from None
+        no_dead_letters(worker)
+        assert worker.proc is not None and worker.proc.poll() is None
+        replaced = tagger_child(worker)
+        assert replaced not in (None, child)
     finally:
         worker.stop()
         drop_index(worker)
