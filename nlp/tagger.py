@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from nlp.addresses import AddressFinder
@@ -80,7 +80,15 @@ class Tagging:
     truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The same dict as dataclasses.asdict, built without its deep copy (hot in the worker)."""
+        out = {name: getattr(self, name) for name in _TAGGING_FIELDS}
+        for name in ("lemmas", "conflict_reasons", "addresses", "officials"):
+            out[name] = list(out[name])
+        out["entities"] = [dict(entity) for entity in self.entities]
+        return out
+
+
+_TAGGING_FIELDS = tuple(f.name for f in fields(Tagging))
 
 
 class Tagger:

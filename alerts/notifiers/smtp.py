@@ -48,6 +48,8 @@ class EmailNotifier:
         message["Message-ID"] = f"<{digest}@{domain}>"
         message["X-MCU-Delivery-Key"] = notification.key
         message["X-MCU-Alerts"] = ",".join(notification.alert_ids)
+        # When the route let it go (after group_wait or group_interval), to the microsecond.
+        message["X-MCU-Created-At"] = notification.created_at.isoformat()
         message.set_content(notification.text)
         return message
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -66,27 +67,49 @@ def alert_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
         consumer.close()
 
 
+@dataclass(frozen=True)
+class Notified:
+    """Per alert: publish → first e-mail, and the same without the wait the route imposes."""
+
+    total: list[float]
+    ungrouped: list[float]
+
+
 def notified_latencies(
     events: list[dict[str, Any]], mails: Path, published: dict[str, float]
-) -> list[float]:
+) -> Notified:
     """First e-mail about an alert − publish time of the message that raised it (deadline
-    alerts are left out: their moment is the deadline, not the message)."""
+    alerts are left out: their moment is the deadline, not the message).
+
+    `ungrouped` leaves out the wait of the route (group_wait for a new group, group_interval for
+    an alert joining one): (firing − publish) + (received − the notification's creation)."""
     trigger: dict[str, str] = {}
+    fired: dict[str, float] = {}
     for event in events:
         alert = event["alert"]
         if event["type"] == "firing" and alert["kind"] != "overdue":
             message = alert.get("annotations", {}).get("message_id")
             if message in published:
                 trigger.setdefault(alert["id"], message)
-    first: dict[str, float] = {}
+                fired.setdefault(alert["id"], datetime.fromisoformat(event["at"]).timestamp())
+    first: dict[str, tuple[float, float | None]] = {}
     if mails.exists():
         for line in mails.read_text(encoding="utf-8").splitlines():
             mail = json.loads(line)
             at = datetime.fromisoformat(mail["received_at"]).timestamp()
-            for alert_id in mail.get("headers", {}).get("X-MCU-Alerts", "").split(","):
-                if alert_id in trigger:
-                    first[alert_id] = min(first.get(alert_id, at), at)
-    return [first[a] - published[trigger[a]] for a in first]
+            headers = mail.get("headers", {})
+            created = headers.get("X-MCU-Created-At")
+            made = datetime.fromisoformat(created).timestamp() if created else None
+            for alert_id in headers.get("X-MCU-Alerts", "").split(","):
+                if alert_id in trigger and (alert_id not in first or at < first[alert_id][0]):
+                    first[alert_id] = (at, made)
+    total = [first[a][0] - published[trigger[a]] for a in first]
+    ungrouped = [
+        (fired[a] - published[trigger[a]]) + (at - made)
+        for a, (at, made) in first.items()
+        if made is not None
+    ]
+    return Notified(total, ungrouped)
 
 
 def open_alerts(api_port: int, token: str) -> list[dict[str, Any]]:

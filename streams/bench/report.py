@@ -37,6 +37,12 @@ def table(result: dict[str, Any], worker_root: Path) -> str:
     )
     if result.get("two_worker_speedup") is not None:
         lines.append(f"Два обработчика быстрее одного в {result['two_worker_speedup']:.2f} раза")
+    for run in result["runs"]:
+        lines.append(
+            f"Оповещение без ожидания маршрута (group_wait/group_interval), обработчиков"
+            f" {run['workers']}: p50/p99 {_f(run.get('p50_notified_ungrouped_s'))}"
+            f"/{_f(run.get('p99_notified_ungrouped_s'))} с"
+        )
     orphans = [r["alerts_without_incident"] for r in result["runs"]]
     if any(o is not None for o in orphans):
         lines.append(f"Оповещений без инцидента: {orphans}")

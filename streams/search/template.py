@@ -89,6 +89,8 @@ MAPPINGS: dict[str, Any] = {
             }
         },
         "department": KEYWORD,
+        # Written by the status indexer; without it the field was mapped dynamically as text.
+        "incident_id": KEYWORD,
         "status": KEYWORD,
         "needs_response": BOOLEAN,
         "deadline": DATE,

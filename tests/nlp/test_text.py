@@ -59,3 +59,16 @@ def test_long_text_is_capped(tagger: Tagger) -> None:
     tagging = small.tag(TextItem("На улице Кирова яма. " * 200))
     assert tagging.truncated and tagging.category == "roads"
     assert len(tagging.lemmas) < 100
+
+
+def test_to_dict_is_asdict_without_shared_lists(tagger: Tagger) -> None:
+    from dataclasses import asdict
+
+    text = "Уважаемая Ольга Ивановна, на улице Ленина, 5 нет воды! Куда смотрит МУП «Водоканал»?"
+    tagging = tagger.tag(TextItem(text))
+    as_dict = tagging.to_dict()
+    assert as_dict == asdict(tagging)
+    assert as_dict["entities"], "the sample must carry entities for the copy check"
+    as_dict["entities"][0]["text"] = "изменено"
+    as_dict["lemmas"].append("изменено")
+    assert tagging.to_dict() == asdict(tagging)

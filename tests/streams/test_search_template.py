@@ -33,6 +33,21 @@ def test_every_tag_is_filterable(field: str, kind: str) -> None:
     assert NLP[field]["type"] == kind
 
 
+@pytest.mark.parametrize(
+    ("field", "kind"),
+    [
+        ("incident_id", "keyword"),
+        ("department", "keyword"),
+        ("status", "keyword"),
+        ("deadline", "date"),
+        ("needs_response", "boolean"),
+        ("overdue", "boolean"),
+    ],
+)
+def test_fields_of_the_status_indexer_are_mapped_not_guessed(field: str, kind: str) -> None:
+    assert MAPPINGS["properties"][field]["type"] == kind
+
+
 def test_text_is_searchable_in_russian_and_by_lemma() -> None:
     text = MAPPINGS["properties"]["text"]
     assert text["analyzer"] == "russian"
