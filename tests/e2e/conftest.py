@@ -181,7 +181,13 @@ def twin_worker(first: WorkerHandle, tmp: Path, api: int | None = None) -> Worke
     return handle
 
 
-def drop_index(handle: WorkerHandle) -> None:
+def drop_run(handle: WorkerHandle) -> None:
+    """Deletes the run's indices and its Kafka topics (its own and its tables' changelogs).
+
+    Left behind, a full suite's topics pile up to thousands of partitions on the one broker,
+    and every later test runs slower for them."""
+    from kafka import KafkaAdminClient
+
     from streams.search.incidents import incidents_index
 
     search = handle.search
@@ -191,6 +197,24 @@ def drop_index(handle: WorkerHandle) -> None:
     search.client.indices.delete_index_template(
         name=handle.settings.search.index_prefix, ignore=[404]
     )
+    # Only a run's own names: the shared stack's default topics are never touched.
+    prefixes = tuple(
+        prefix
+        for prefix, default in (
+            (handle.settings.kafka.topic_prefix, ""),
+            (f"{handle.settings.worker.app_id}-", "mcu-monitor-"),
+        )
+        if prefix != default
+    )
+    if not prefixes:
+        return
+    admin = KafkaAdminClient(bootstrap_servers=handle.settings.kafka.bootstrap)
+    try:
+        mine = [t for t in admin.list_topics() if t.startswith(prefixes)]
+        if mine:
+            admin.delete_topics(mine, timeout_ms=60_000)
+    finally:
+        admin.close()
 
 
 def unheard_alerts() -> dict[str, str]:
@@ -210,7 +234,7 @@ def worker(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
     handle = start_worker(tmp, {**unheard_alerts(), "MCU_WORKER__RATINGS_SECONDS": "3"})
     yield handle
     handle.stop()
-    drop_index(handle)
+    drop_run(handle)
 
 
 LOCAL = ZoneInfo("Asia/Yekaterinburg")

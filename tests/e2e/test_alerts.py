@@ -17,7 +17,7 @@ from tests.e2e.conftest import (
     LocalServer,
     WorkerHandle,
     ago,
-    drop_index,
+    drop_run,
     free_port,
     message,
     port_open,
@@ -137,7 +137,7 @@ def alerting(devstack: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
     wait_for(lambda: port_open(api_port), timeout=120, interval=0.2)
     yield Alerting(worker, smtp, bot, api_port)
     worker.stop()
-    drop_index(worker)
+    drop_run(worker)
     smtp.stop()
     bot.stop()
 

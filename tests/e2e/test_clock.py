@@ -20,7 +20,7 @@ from tests.e2e.conftest import (
     LOCAL,
     WorkerHandle,
     ago,
-    drop_index,
+    drop_run,
     message,
     start_worker,
     unheard_alerts,
@@ -62,7 +62,7 @@ def late_worker(
     )
     yield handle
     handle.stop()
-    drop_index(handle)
+    drop_run(handle)
 
 
 def metrics_text(handle: WorkerHandle) -> str:

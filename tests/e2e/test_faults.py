@@ -30,7 +30,7 @@ from tests.e2e.conftest import (
     LocalServer,
     WorkerHandle,
     ago,
-    drop_index,
+    drop_run,
     free_port,
     message,
     private_stack,
@@ -149,7 +149,7 @@ def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) 
         no_dead_letters(worker)
     finally:
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
 
 
 def tagger_child(worker: WorkerHandle) -> int | None:
@@ -184,7 +184,7 @@ def test_the_tagger_process_killed_mid_replay_loses_nothing(
         assert replaced not in (None, child)
     finally:
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
 
 
 def topic_ids(worker: WorkerHandle, topic: str) -> set[str]:
@@ -243,7 +243,7 @@ def test_a_second_worker_joining_mid_replay_loses_nothing(devstack: object, tmp_
         if second is not None:
             second.stop()
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
 
 
 @pytest.mark.e2e
@@ -284,7 +284,7 @@ def test_kafka_restarted_mid_replay(private: StackSettings, tmp_path: Path) -> N
             kafka.start()
             kafka.wait_ready()
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
         smtp.stop()
 
 
@@ -323,7 +323,7 @@ def test_opensearch_stopped_a_minute_mid_replay_while_alerts_go_out(
             engine.start()
             engine.wait_ready()
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
         smtp.stop()
 
 
@@ -353,7 +353,7 @@ def test_a_read_only_block_lifted_later(devstack: object, tmp_path: Path) -> Non
         lifted = {"index.blocks.read_only_allow_delete": None}
         search.client.indices.put_settings(index=search.index_pattern, body=lifted)
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
 
 
 class Refusing(BaseHTTPRequestHandler):
@@ -419,7 +419,7 @@ def test_bulk_429_is_retried_not_dead_lettered(devstack: StackSettings, tmp_path
     finally:
         Refusing.refusing.clear()
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
         proxy.shutdown()
 
 
@@ -471,6 +471,6 @@ def test_bot_api_down_two_minutes_while_email_arrives_on_time(
             assert len(telegrams(t)) == len({json.dumps(m.get("text")) for m in telegrams(t)})
     finally:
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
         smtp.stop()
         bot.stop()

@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
     LocalServer,
     WorkerHandle,
     ago,
-    drop_index,
+    drop_run,
     free_port,
     message,
     port_open,
@@ -142,7 +142,7 @@ def test_busy_public_days_give_incidents_not_alerts(stack: Stack, tmp_path: Path
             raise AssertionError(f"documents vs the incident's count: {seen[-3:]}") from None
     finally:
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
 
 
 def test_a_month_of_backfill_pages_nobody_but_is_rated(stack: Stack, tmp_path: Path) -> None:
@@ -174,7 +174,7 @@ def test_a_month_of_backfill_pages_nobody_but_is_rated(stack: Stack, tmp_path: P
         assert backfilled["count"] > 0
     finally:
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)
 
 
 def _complaints(streets: list[str]) -> list[tuple[bytes, str]]:
@@ -221,7 +221,7 @@ def test_kill_9_of_one_of_two_workers_loses_nothing_and_repeats_nothing(
     finally:
         second.stop()
         first.stop()
-        drop_index(first)
+        drop_run(first)
 
 
 def _acked(port: int, alert_id: str) -> bool:
@@ -264,4 +264,4 @@ def test_alerts_go_out_while_the_status_indexer_cannot_reach_the_search_engine(
         wait_for(lambda: doc().get("incident_id") == ident, timeout=120)
     finally:
         worker.stop()
-        drop_index(worker)
+        drop_run(worker)

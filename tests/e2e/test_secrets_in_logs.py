@@ -27,7 +27,7 @@ from streams.settings import CONFIG_DIR
 from tests.e2e.conftest import (
     ROOT,
     WorkerHandle,
-    drop_index,
+    drop_run,
     free_port,
     message,
     settings_from,
@@ -350,7 +350,7 @@ def test_no_secret_appears_in_any_log(
         bot.wait(30)
         smtp.stop()
         if worker.proc is not None:
-            drop_index(worker)
+            drop_run(worker)
     captured = capfd.readouterr()
     texts = {str(path): path.read_text(encoding="utf-8", errors="replace") for path in logs}
     texts["captured stdout"], texts["captured stderr"] = captured.out, captured.err
