@@ -79,7 +79,8 @@ def notified_latencies(
     events: list[dict[str, Any]], mails: Path, published: dict[str, float]
 ) -> Notified:
     """First e-mail about an alert − publish time of the message that raised it (deadline
-    alerts are left out: their moment is the deadline, not the message).
+    alerts are left out: their moment is the deadline, not the message; a bad reply is timed
+    from the reply).
 
     `ungrouped` leaves out the wait of the route (group_wait for a new group, group_interval for
     an alert joining one): (firing − publish) + (received − the notification's creation)."""
@@ -88,7 +89,9 @@ def notified_latencies(
     for event in events:
         alert = event["alert"]
         if event["type"] == "firing" and alert["kind"] != "overdue":
-            message = alert.get("annotations", {}).get("message_id")
+            notes = alert.get("annotations", {})
+            # A bad reply is raised by the official's reply, not by the message it answers.
+            message = notes.get("reply_id") or notes.get("message_id")
             if message in published:
                 trigger.setdefault(alert["id"], message)
                 fired.setdefault(alert["id"], datetime.fromisoformat(event["at"]).timestamp())
