@@ -86,3 +86,36 @@ def ensure_topics(
         return missing
     finally:
         admin.close()
+
+
+def partition_mismatches(
+    bootstrap: str,
+    names: TopicNames,
+    app_id: str,
+    partitions: int,
+    options: Mapping[str, Any] | None = None,
+) -> dict[str, int]:
+    """Existing topics of this deployment (the pipeline's and its tables' changelogs) whose
+    partition count is not `partitions`, with the count they have.
+
+    faust refuses such a table on every event (PartitionsMismatch): each control event would go
+    to the dead letters, and no incident or alert would be kept. This is the case after
+    MCU_KAFKA__PARTITIONS changes on an existing deployment."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-admin", **(options or {}))
+    try:
+        ours = set(names.all())
+        changelog = f"{app_id}-"
+        topics = [
+            t
+            for t in admin.list_topics()
+            if t in ours or (t.startswith(changelog) and t.endswith("-changelog"))
+        ]
+        if not topics:
+            return {}
+        described = admin.describe_topics(sorted(topics))
+    finally:
+        admin.close()
+    counts = {str(d["name"]): len(d.get("partitions") or []) for d in described}
+    return {name: n for name, n in sorted(counts.items()) if n and n != partitions}
