@@ -13,6 +13,7 @@ from pathlib import Path
 from alerts.actions import Action
 from alerts.audit import AuditEntry, for_action, for_silence
 from alerts.silences import Silence
+from reports.period import TZ
 from streams.audit import AuditFile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from alerts.audit import AuditEntry
+from reports.period import TZ
 from streams.audit import AuditFile
 log = AuditFile(Path(sys.argv[1]))
 for n in range(200):
@@ -103,5 +105,7 @@ def test_mcu_audit_prints_who_did_what(tmp_path: Path) -> None:
     assert "Записей: 2" in text
     rows = [json.loads(line) for line in audit("--json", "--actor", "sentsova").splitlines()]
     assert [(r["actor"], r["action"]) for r in rows] == [("sentsova", "resolve")]
-    future = (NOW + timedelta(days=1)).date().isoformat()
+    # A date without a zone is the municipality's (reports.period.TZ): tomorrow there, not in UTC
+    # (after 19:00 UTC in UTC+5, the UTC date of tomorrow is already today there).
+    future = (NOW.astimezone(TZ) + timedelta(days=1)).date().isoformat()
     assert "Записей: 0" in audit("--since", future)
