@@ -81,14 +81,18 @@ class Tagging:
 
     def to_dict(self) -> dict[str, Any]:
         """The same dict as dataclasses.asdict, built without its deep copy (hot in the worker)."""
-        out = {name: getattr(self, name) for name in _TAGGING_FIELDS}
-        for name in ("lemmas", "conflict_reasons", "addresses", "officials"):
+        out = {name: getattr(self, name) for name in _FIELDS}
+        for name in _LISTS:
             out[name] = list(out[name])
-        out["entities"] = [dict(entity) for entity in self.entities]
+        for name in _LISTS_OF_DICTS:
+            out[name] = [dict(one) for one in out[name]]
         return out
 
 
-_TAGGING_FIELDS = tuple(f.name for f in fields(Tagging))
+# Read from the annotations once, so a new field is copied as asdict would copy it.
+_FIELDS = tuple(f.name for f in fields(Tagging))
+_LISTS = tuple(f.name for f in fields(Tagging) if str(f.type).startswith("list[str]"))
+_LISTS_OF_DICTS = tuple(f.name for f in fields(Tagging) if str(f.type).startswith("list[dict"))
 
 
 class Tagger:

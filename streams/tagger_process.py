@@ -104,15 +104,20 @@ class TaggerProcess:
         log.info("tagger process %s is ready", proc.pid)
         return proc
 
+    async def _gone(self, proc: asyncio.subprocess.Process) -> TaggerDied:
+        """The error for a child that has gone, once its exit code is read; the next batch
+        starts a new one."""
+        code = await proc.wait()
+        self._proc = None
+        return TaggerDied(f"процесс разметки {proc.pid} завершился с кодом {code}")
+
     async def _receive(self, proc: asyncio.subprocess.Process) -> tuple[str, Any]:
         assert proc.stdout is not None
         try:
             header = await proc.stdout.readexactly(HEADER.size)
             body = await proc.stdout.readexactly(HEADER.unpack(header)[0])
         except asyncio.IncompleteReadError as exc:
-            code = await proc.wait()
-            self._proc = None
-            raise TaggerDied(f"процесс разметки {proc.pid} завершился с кодом {code}") from exc
+            raise await self._gone(proc) from exc
         reply: tuple[str, Any] = pickle.loads(body)
         return reply
 
@@ -126,9 +131,7 @@ class TaggerProcess:
                 proc.stdin.write(_frame(list(items)))
                 await proc.stdin.drain()
             except (BrokenPipeError, ConnectionResetError) as exc:
-                code = await proc.wait()
-                self._proc = None
-                raise TaggerDied(f"процесс разметки {proc.pid} завершился с кодом {code}") from exc
+                raise await self._gone(proc) from exc
             status, value = await self._receive(proc)
         if status != "ok":
             raise TaggingError(str(value))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,18 @@ class TopicNames:
         return default
 
 
+@contextlib.contextmanager
+def _admin(bootstrap: str, options: Mapping[str, Any] | None) -> Iterator[Any]:
+    """A Kafka admin client for one job; `options`: KafkaSettings.client_options()."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-admin", **(options or {}))
+    try:
+        yield admin
+    finally:
+        admin.close()
+
+
 def ensure_topics(
     bootstrap: str,
     names: TopicNames,
@@ -70,12 +82,10 @@ def ensure_topics(
     """Creates the missing topics; returns the names it created.
 
     `options`: the client's security settings (KafkaSettings.client_options())."""
-    from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-admin", **(options or {}))
-    try:
+    with _admin(bootstrap, options) as admin:
         existing = set(admin.list_topics())
         missing = [name for name in names.all() if name not in existing]
         if missing:
@@ -84,8 +94,6 @@ def ensure_topics(
                     [NewTopic(n, names.partitions(n, partitions), replicas) for n in missing]
                 )
         return missing
-    finally:
-        admin.close()
 
 
 def partition_mismatches(
@@ -101,10 +109,7 @@ def partition_mismatches(
     faust refuses such a table on every event (PartitionsMismatch): each control event would go
     to the dead letters, and no incident or alert would be kept. This is the case after
     MCU_KAFKA__PARTITIONS changes on an existing deployment."""
-    from kafka import KafkaAdminClient
-
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="mcu-admin", **(options or {}))
-    try:
+    with _admin(bootstrap, options) as admin:
         ours = set(names.all())
         changelog = f"{app_id}-"
         topics = [
@@ -115,7 +120,5 @@ def partition_mismatches(
         if not topics:
             return {}
         described = admin.describe_topics(sorted(topics))
-    finally:
-        admin.close()
     counts = {str(d["name"]): len(d.get("partitions") or []) for d in described}
     return {name: n for name, n in sorted(counts.items()) if n and n != partitions}

@@ -73,25 +73,26 @@ class EmailNotifier:
         try:
             await client.connect()
             await client.send_message(message)
-        except ValueError as exc:
+        except (ValueError, TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             client.close()
-            # aiosmtplib refuses malformed addresses before talking to the server.
-            raise DeliveryError(f"SMTP: неверный адрес: {exc}", permanent=True) from exc
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            client.close()
-            raise DeliveryError(f"SMTP: адрес отклонён: {exc}", permanent=True) from exc
-        except aiosmtplib.SMTPResponseException as exc:
-            client.close()
-            raise DeliveryError(
-                f"SMTP {exc.code}: {exc.message}", permanent=exc.code >= 500
-            ) from exc
-        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
-            client.close()
-            raise DeliveryError(f"SMTP недоступен: {exc}") from exc
+            raise _refusal(exc) from exc
         task = asyncio.ensure_future(_quit(client))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
         return str(message["Message-ID"])
+
+
+def _refusal(exc: Exception) -> DeliveryError:
+    """What a failed send means for the delivery: permanent (a bad or refused address, a 5xx
+    answer) or worth another try."""
+    if isinstance(exc, ValueError):
+        # aiosmtplib refuses malformed addresses before talking to the server.
+        return DeliveryError(f"SMTP: неверный адрес: {exc}", permanent=True)
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return DeliveryError(f"SMTP: адрес отклонён: {exc}", permanent=True)
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return DeliveryError(f"SMTP {exc.code}: {exc.message}", permanent=exc.code >= 500)
+    return DeliveryError(f"SMTP недоступен: {exc}")
 
 
 async def _quit(client: aiosmtplib.SMTP) -> None:

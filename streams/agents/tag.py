@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +69,20 @@ def install(ctx: Context) -> None:
         ):
             await tag_batch(events)
 
+    async def one_by_one(
+        tag_one: Callable[[TextItem], Awaitable[Tagging]],
+        items: list[TextItem],
+        errors: type[Exception] | tuple[type[Exception], ...],
+    ) -> list[Tagging | Exception]:
+        """After a failed batch: each message alone, a failure kept in its place."""
+        results: list[Tagging | Exception] = []
+        for item in items:
+            try:
+                results.append(await tag_one(item))
+            except errors as one:
+                results.append(one)
+        return results
+
     async def in_thread(items: list[TextItem]) -> list[Tagging | Exception]:
         if not tagger:
             # Models load once per worker, off the event loop.
@@ -78,13 +92,9 @@ def install(ctx: Context) -> None:
             return list(await asyncio.to_thread(tagger[0].tag_many, items))
         except Exception:  # one bad text must not stop the stream: retry one by one
             log.exception("batch tagging failed, tagging one by one")
-        results: list[Tagging | Exception] = []
-        for item in items:
-            try:
-                results.append(await asyncio.to_thread(tagger[0].tag, item))
-            except Exception as one:
-                results.append(one)
-        return results
+        return await one_by_one(
+            lambda item: asyncio.to_thread(tagger[0].tag, item), items, Exception
+        )
 
     async def in_child(items: list[TextItem]) -> list[Tagging | Exception]:
         try:
@@ -93,19 +103,11 @@ def install(ctx: Context) -> None:
             log.warning("%s; a new tagger process takes the batch again", exc)
             try:
                 return list(await child.tag_many(items))
-            except TaggerDied:
-                log.exception("the tagger process died twice on one batch: one by one")
-            except TaggingError:
-                log.exception("batch tagging failed, tagging one by one")
+            except (TaggerDied, TaggingError):
+                log.exception("the batch failed again, tagging one by one")
         except TaggingError:
             log.exception("batch tagging failed, tagging one by one")
-        results: list[Tagging | Exception] = []
-        for item in items:
-            try:
-                results.append(await child.tag(item))
-            except (TaggingError, TaggerDied) as one:
-                results.append(one)
-        return results
+        return await one_by_one(child.tag, items, (TaggingError, TaggerDied))
 
     child = TaggerProcess(settings.tag_max_chars)
     tag_all = in_child if settings.tag_in_child else in_thread

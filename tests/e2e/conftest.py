@@ -187,8 +187,6 @@ def drop_run(handle: WorkerHandle) -> None:
 
     Left behind, a full suite's topics pile up to thousands of partitions on the one broker,
     and every later test runs slower for them."""
-    from kafka import KafkaAdminClient
-
     from streams.search.incidents import incidents_index
 
     search = handle.search
@@ -207,19 +205,26 @@ def drop_run(handle: WorkerHandle) -> None:
         )
         if prefix != default
     )
-    if not prefixes:
-        return
-    kafka = handle.settings.kafka
     try:
-        admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap, **kafka.client_options())
-        try:
-            mine = [t for t in admin.list_topics() if t.startswith(prefixes)]
-            if mine:
-                admin.delete_topics(mine, timeout_ms=60_000)
-        finally:
-            admin.close()
+        drop_topics(handle.settings, prefixes)
     except Exception as exc:  # clean-up only: the test's verdict is already made
         warnings.warn(f"the run's topics were not deleted: {exc}", stacklevel=2)
+
+
+def drop_topics(settings: Settings, prefixes: tuple[str, ...]) -> None:
+    """Deletes the topics whose names start with one of `prefixes` (none: nothing)."""
+    from kafka import KafkaAdminClient
+
+    if not prefixes:
+        return
+    kafka = settings.kafka
+    admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap, **kafka.client_options())
+    try:
+        mine = [t for t in admin.list_topics() if t.startswith(prefixes)]
+        if mine:
+            admin.delete_topics(mine, timeout_ms=60_000)
+    finally:
+        admin.close()
 
 
 def unheard_alerts() -> dict[str, str]:

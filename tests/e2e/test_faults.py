@@ -7,6 +7,7 @@ folder), so the session's stack is never disturbed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -24,6 +25,7 @@ import pytest
 from devstack import stack
 from devstack.server import Server
 from devstack.settings import StackSettings
+from streams.bench.cluster import process_tree
 from streams.deadletters import read
 from streams.replay import publish
 from tests.e2e.conftest import (
@@ -142,10 +144,7 @@ def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) 
         worker.kill()
         assert len(indexed_ids(worker, ids)) < len(ids), "killed after the end: nothing to test"
         worker.start()
-        try:
-            wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
-        except AssertionError:
-            raise AssertionError(where_lost(worker, ids)) from None
+        all_indexed(worker, ids)
         no_dead_letters(worker)
     finally:
         worker.stop()
@@ -155,11 +154,10 @@ def test_kill_9_during_indexing_loses_nothing(devstack: object, tmp_path: Path) 
 def tagger_child(worker: WorkerHandle) -> int | None:
     """The pid of the worker's tagger process, once it has started."""
     assert worker.proc is not None
-    path = Path(f"/proc/{worker.proc.pid}/task/{worker.proc.pid}/children")
-    for pid in path.read_text().split():
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        if b"streams.tagger_process" in cmdline:
-            return int(pid)
+    for pid in process_tree(worker.proc.pid)[1:]:
+        with contextlib.suppress(OSError):
+            if b"streams.tagger_process" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
     return None
 
 
@@ -174,10 +172,7 @@ def test_the_tagger_process_killed_mid_replay_loses_nothing(
         assert child is not None, "no tagger process under the worker"
         os.kill(child, signal.SIGKILL)
         assert len(indexed_ids(worker, ids)) < len(ids), "killed after the end: nothing to test"
-        try:
-            wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
-        except AssertionError:
-            raise AssertionError(where_lost(worker, ids)) from None
+        all_indexed(worker, ids)
         no_dead_letters(worker)
         assert worker.proc is not None and worker.proc.poll() is None
         replaced = tagger_child(worker)
@@ -208,6 +203,14 @@ def topic_ids(worker: WorkerHandle, topic: str) -> set[str]:
         return found
     finally:
         consumer.close()
+
+
+def all_indexed(worker: WorkerHandle, ids: set[str]) -> None:
+    """Waits until every id is indexed; if not, fails saying where the missing ones stopped."""
+    try:
+        wait_for(lambda: indexed_ids(worker, ids) == ids, timeout=300)
+    except AssertionError:
+        raise AssertionError(where_lost(worker, ids)) from None
 
 
 def where_lost(worker: WorkerHandle, ids: set[str]) -> str:

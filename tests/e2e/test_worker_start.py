@@ -13,7 +13,7 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
 from devstack.settings import StackSettings
-from tests.e2e.conftest import ROOT, settings_from, unheard_alerts, worker_env
+from tests.e2e.conftest import ROOT, drop_topics, settings_from, unheard_alerts, worker_env
 
 
 def test_a_changelog_with_other_partitions_stops_the_worker_naming_it(
@@ -40,10 +40,5 @@ def test_a_changelog_with_other_partitions_stops_the_worker_naming_it(
         assert f"MCU_KAFKA__PARTITIONS={settings.kafka.partitions}" in result.stderr
         assert "Обработчик не запущен" in result.stderr
     finally:
-        mine = [
-            t
-            for t in admin.list_topics()
-            if t.startswith((settings.kafka.topic_prefix, f"{settings.worker.app_id}-"))
-        ]
-        admin.delete_topics(mine, timeout_ms=60_000)
         admin.close()
+        drop_topics(settings, (settings.kafka.topic_prefix, f"{settings.worker.app_id}-"))
