@@ -3,9 +3,12 @@ after a rebalance, and events of an earlier assignment are never acknowledged.""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from types import SimpleNamespace
+from typing import Any
 
+import faust
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
@@ -75,3 +78,53 @@ def test_only_events_of_the_current_assignment_count(
     consumer = SimpleNamespace(app=app)
     message = SimpleNamespace(generation_id=generation)
     assert acks._current(consumer, message) is current
+
+
+def _flowing_app() -> faust.App:
+    app = faust.App(f"test-seek-{uuid.uuid4().hex[:8]}", broker="kafka://127.0.0.1:9")
+    app.flow_control.resume()  # as faust leaves it after restoring tables
+    return app
+
+
+async def test_a_record_fetched_during_the_seek_waits_for_the_resume_that_clears_the_queues() -> (
+    None
+):
+    acks.install()
+    app = _flowing_app()
+    consumer: Any = app.consumer
+    handed: list[str] = []
+    pending: list[asyncio.Future[None]] = []
+
+    async def hand_over() -> None:
+        # What faust's conductor does before it puts a fetched record on a stream's queue.
+        await app.flow_control.acquire()
+        handed.append("record 0")
+
+    async def seek_to_committed() -> dict[object, int]:
+        # The record comes in while the partitions are being sought.
+        pending.append(asyncio.ensure_future(hand_over()))
+        await asyncio.sleep(0.05)
+        return {}
+
+    consumer.seek_to_committed = seek_to_committed
+    await consumer.perform_seek()
+    await asyncio.sleep(0.05)
+    assert handed == [], "a record reached a stream queue before faust resumed (and emptied) it"
+    app.flow_control.resume()
+    await asyncio.sleep(0.05)
+    assert handed == ["record 0"]
+    await asyncio.gather(*pending)
+
+
+async def test_a_seek_with_the_flow_stopped_leaves_the_flow_as_it_was() -> None:
+    acks.install()
+    app = _flowing_app()
+    consumer: Any = app.consumer
+    consumer.stop_flow()  # faust's own seek from getmany while the flow is stopped
+
+    async def seek_to_committed() -> dict[object, int]:
+        return {}
+
+    consumer.seek_to_committed = seek_to_committed
+    await consumer.perform_seek()
+    assert app.flow_control.is_active()
