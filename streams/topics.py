@@ -61,7 +61,7 @@ class TopicNames:
 
 
 @contextlib.contextmanager
-def _admin(bootstrap: str, options: Mapping[str, Any] | None) -> Iterator[Any]:
+def kafka_admin(bootstrap: str, options: Mapping[str, Any] | None = None) -> Iterator[Any]:
     """A Kafka admin client for one job; `options`: KafkaSettings.client_options()."""
     from kafka import KafkaAdminClient
 
@@ -85,7 +85,7 @@ def ensure_topics(
     from kafka.admin import NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    with _admin(bootstrap, options) as admin:
+    with kafka_admin(bootstrap, options) as admin:
         existing = set(admin.list_topics())
         missing = [name for name in names.all() if name not in existing]
         if missing:
@@ -109,7 +109,7 @@ def partition_mismatches(
     faust refuses such a table on every event (PartitionsMismatch): each control event would go
     to the dead letters, and no incident or alert would be kept. This is the case after
     MCU_KAFKA__PARTITIONS changes on an existing deployment."""
-    with _admin(bootstrap, options) as admin:
+    with kafka_admin(bootstrap, options) as admin:
         ours = set(names.all())
         changelog = f"{app_id}-"
         topics = [
@@ -121,4 +121,9 @@ def partition_mismatches(
             return {}
         described = admin.describe_topics(sorted(topics))
     counts = {str(d["name"]): len(d.get("partitions") or []) for d in described}
-    return {name: n for name, n in sorted(counts.items()) if n and n != partitions}
+
+    def expected(name: str) -> int:
+        # The pipeline's topics by the rule `ensure_topics` creates them with.
+        return names.partitions(name, partitions) if name in ours else partitions
+
+    return {name: n for name, n in sorted(counts.items()) if n and n != expected(name)}

@@ -23,7 +23,7 @@ from devstack import stack
 from devstack.settings import DevstackSettings, StackSettings
 from streams.search import SearchEngine, connect
 from streams.settings import Settings, WorkerSettings
-from streams.topics import ensure_topics
+from streams.topics import ensure_topics, kafka_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -213,18 +213,13 @@ def drop_run(handle: WorkerHandle) -> None:
 
 def drop_topics(settings: Settings, prefixes: tuple[str, ...]) -> None:
     """Deletes the topics whose names start with one of `prefixes` (none: nothing)."""
-    from kafka import KafkaAdminClient
-
     if not prefixes:
         return
     kafka = settings.kafka
-    admin = KafkaAdminClient(bootstrap_servers=kafka.bootstrap, **kafka.client_options())
-    try:
+    with kafka_admin(kafka.bootstrap, kafka.client_options()) as admin:
         mine = [t for t in admin.list_topics() if t.startswith(prefixes)]
         if mine:
             admin.delete_topics(mine, timeout_ms=60_000)
-    finally:
-        admin.close()
 
 
 def unheard_alerts() -> dict[str, str]:

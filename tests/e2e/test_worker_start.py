@@ -9,10 +9,10 @@ import sys
 import uuid
 from pathlib import Path
 
-from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
 from devstack.settings import StackSettings
+from streams.topics import kafka_admin
 from tests.e2e.conftest import ROOT, drop_topics, settings_from, unheard_alerts, worker_env
 
 
@@ -24,8 +24,8 @@ def test_a_changelog_with_other_partitions_stops_the_worker_naming_it(
     settings = settings_from(env)
     # What a deployment that ran with one partition and now runs with four has left behind.
     stale = f"{settings.worker.app_id}-alerts-windows-changelog"
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap)
-    admin.create_topics([NewTopic(stale, 1, 1)])
+    with kafka_admin(settings.kafka.bootstrap) as admin:
+        admin.create_topics([NewTopic(stale, 1, 1)])
     try:
         result = subprocess.run(
             [sys.executable, "-m", "streams.worker"],
@@ -40,5 +40,4 @@ def test_a_changelog_with_other_partitions_stops_the_worker_naming_it(
         assert f"MCU_KAFKA__PARTITIONS={settings.kafka.partitions}" in result.stderr
         assert "Обработчик не запущен" in result.stderr
     finally:
-        admin.close()
         drop_topics(settings, (settings.kafka.topic_prefix, f"{settings.worker.app_id}-"))
