@@ -71,9 +71,18 @@ def prometheus_url(worker: WorkerHandle, tmp_path_factory: pytest.TempPathFactor
         assert worker.publish(records) == len(records)
         query = {"ids": {"values": ids}}
         wait_for(lambda: (search.refresh(), search.count(query))[1] == len(ids))
-        # A few scrapes after the batch, so rate() and increase() see it.
+        # The ratings read what the status indexer adds after the message is indexed: the
+        # appeal's answer. Waiting for the messages alone raced it on a busy machine.
+        appeal = {
+            "bool": {
+                "filter": [{"ids": {"values": [answered]}}, {"exists": {"field": "answered_at"}}]
+            }
+        }
+        wait_for(lambda: (search.refresh(), search.count(appeal))[1] == 1, timeout=60)
+        # A few scrapes after the batch, so rate() and increase() see it, and after a round of
+        # the ratings timer (every 3 s here) that read the answer.
         seen = scrapes(base, "mcu-worker")
-        wait_for(lambda: scrapes(base, "mcu-worker") >= seen + 4, timeout=30)
+        wait_for(lambda: scrapes(base, "mcu-worker") >= seen + 5, timeout=30)
         yield base
 
 
