@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
 
@@ -21,6 +22,12 @@ class DeliveryError(Exception):
 
 
 class Notifier(Protocol):
+    """`send` returns once the provider accepted the notification. If it can tell the moment
+    the whole notification has left this process (after which the provider gets it even if the
+    process dies), it calls `handed_over()` then; the host journals the key there."""
+
     channel: Channel
 
-    async def send(self, notification: Notification) -> str: ...
+    async def send(
+        self, notification: Notification, handed_over: Callable[[], None] | None = None
+    ) -> str: ...

@@ -21,16 +21,33 @@ class DeliveryReport:
     deferred: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _HandOver:
+    """The notifier's `handed_over` for one key: tells the host once, and remembers it did."""
+
+    key: str
+    on_sent: Callable[[str], None] | None
+    done: bool = False
+
+    def __call__(self) -> None:
+        if not self.done and self.on_sent is not None:
+            self.on_sent(self.key)
+        self.done = True
+
+
 async def deliver_due(
     log: DeliveryLog,
     notifiers: Mapping[str, Notifier],
     now: datetime,
     on_sent: Callable[[str], None] | None = None,
+    on_unsent: Callable[[str], None] | None = None,
 ) -> DeliveryReport:
     """One pass over due notifications, oldest first; a failing channel is skipped for the pass.
 
-    `on_sent(key)` runs the moment a server has accepted a notification, before anything else
-    can await: the host journals the key there so a crash right after cannot resend it."""
+    `on_sent(key)` runs the moment a notification has left this process for good (the notifier's
+    `handed_over`), or else the moment its server accepted it, before anything else can await:
+    the host journals the key there so a crash right after cannot resend it. If the server then
+    refuses a notification already handed over, `on_unsent(key)` takes that back."""
     report = DeliveryReport()
     down: set[str] = set()
     for notification in log.due(now):
@@ -46,9 +63,12 @@ async def deliver_due(
         if notification.channel in down:
             report.deferred.append(notification.key)
             continue
+        handed_over = _HandOver(notification.key, on_sent)
         try:
-            ref = await notifier.send(notification)
+            ref = await notifier.send(notification, handed_over)
         except DeliveryError as exc:
+            if handed_over.done and on_unsent is not None:
+                on_unsent(notification.key)
             record = log.mark_failed(
                 notification.key, now, str(exc), exc.permanent, exc.retry_after
             )
@@ -58,7 +78,7 @@ async def deliver_due(
                 report.retrying.append(notification.key)
                 down.add(notification.channel)
             continue
-        if on_sent is not None:
+        if not handed_over.done and on_sent is not None:
             on_sent(notification.key)
         log.mark_sent(notification.key, now, ref)
         report.sent.append(notification.key)

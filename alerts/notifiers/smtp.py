@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from typing import cast
 
 import aiosmtplib
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -53,12 +55,16 @@ class EmailNotifier:
         message.set_content(notification.text)
         return message
 
-    async def send(self, notification: Notification) -> str:
+    async def send(
+        self, notification: Notification, handed_over: Callable[[], None] | None = None
+    ) -> str:
         """Returns as soon as the server has accepted the message (its reply to DATA).
 
-        QUIT is sent afterwards, in the background: the caller journals the key right after this
-        returns, and waiting for QUIT first would leave the loop free to run other work, so a
-        crash in that pause would make a restarted worker send the same mail again."""
+        `handed_over()` runs the moment the last bytes of the message (the final ".") are in the
+        kernel's socket buffer: from then on the server gets the whole mail even if this process
+        is killed, and before then it gets no end of data and keeps nothing. The caller journals
+        the key there, so a crash while the server's reply is on its way cannot make a restarted
+        worker send the mail again. QUIT is sent afterwards, in the background."""
         message = self.build(notification)
         cfg = self.config
         client = aiosmtplib.SMTP(
@@ -72,6 +78,8 @@ class EmailNotifier:
         )
         try:
             await client.connect()
+            if handed_over is not None:
+                _on_end_of_data(client, handed_over)
             await client.send_message(message)
         except (ValueError, TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             client.close()
@@ -80,6 +88,27 @@ class EmailNotifier:
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
         return str(message["Message-ID"])
+
+
+def _on_end_of_data(client: aiosmtplib.SMTP, handed_over: Callable[[], None]) -> None:
+    """Calls `handed_over` right after the write that ends the DATA phase, if the transport took
+    all of it (a partly buffered write could still die with the process: then the caller learns
+    of the delivery from the server's reply, as any notifier without this hook)."""
+    protocol = client.protocol
+    if protocol is None:
+        return
+    write = protocol.write
+
+    def write_then_tell(data: bytes) -> None:
+        write(data)
+        transport = cast(asyncio.WriteTransport | None, protocol.transport)
+        # The message aiosmtplib writes after DATA's 354 always ends with CRLF "." CRLF.
+        if not data.endswith(b"\r\n.\r\n") or transport is None:
+            return
+        if transport.get_write_buffer_size() == 0:
+            handed_over()
+
+    protocol.write = write_then_tell  # type: ignore[method-assign]
 
 
 def _refusal(exc: Exception) -> DeliveryError:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -42,10 +43,26 @@ class BotApi:
             f"{self.config.base_url.rstrip('/')}/bot{self.config.token.get_secret_value()}/{method}"
         )
 
-    async def call(self, method: str, payload: dict[str, Any], timeout: float | None = None) -> Any:
+    async def call(
+        self,
+        method: str,
+        payload: dict[str, Any],
+        timeout: float | None = None,
+        handed_over: Callable[[], None] | None = None,
+    ) -> Any:
+        """One Bot API method. `handed_over()` runs once the whole request is written to the
+        connection, before the answer is read (see `_body_then`)."""
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+        content: bytes | AsyncIterator[bytes] = (
+            body if handed_over is None else _body_then(body, handed_over)
+        )
         try:
             response = await self._client.post(
-                self._url(method), json=payload, timeout=timeout or self.config.timeout
+                self._url(method),
+                content=content,
+                headers=headers,
+                timeout=timeout or self.config.timeout,
             )
         except httpx.HTTPError as exc:
             raise DeliveryError(f"Telegram {method}: {type(exc).__name__}: {exc}") from exc
@@ -72,7 +89,11 @@ class BotApi:
         return result
 
     async def send_message(
-        self, chat_id: int | str, html: str, buttons: Sequence[Sequence[Button]] = ()
+        self,
+        chat_id: int | str,
+        html: str,
+        buttons: Sequence[Sequence[Button]] = (),
+        handed_over: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "chat_id": chat_id,
@@ -82,7 +103,7 @@ class BotApi:
         }
         if buttons:
             payload["reply_markup"] = keyboard(buttons)
-        result: dict[str, Any] = await self.call("sendMessage", payload)
+        result: dict[str, Any] = await self.call("sendMessage", payload, handed_over=handed_over)
         return result
 
     async def edit_message(
@@ -122,17 +143,29 @@ class BotApi:
             await self._client.aclose()
 
 
+async def _body_then(body: bytes, done: Callable[[], None]) -> AsyncIterator[bytes]:
+    """The request body in one chunk, then `done()`: httpcore asks for the next chunk only once
+    it has written this one to the connection, and with a Content-Length nothing follows it. A
+    write that fails never asks again, so `done` is not called."""
+    yield body
+    done()
+
+
 class TelegramNotifier:
     channel: Channel = "telegram"
 
     def __init__(self, api: BotApi) -> None:
         self.api = api
 
-    async def send(self, notification: Notification) -> str:
+    async def send(
+        self, notification: Notification, handed_over: Callable[[], None] | None = None
+    ) -> str:
         chat_id = (
             int(notification.address)
             if notification.address.lstrip("-").isdigit()
             else notification.address
         )
-        result = await self.api.send_message(chat_id, notification.html, notification.buttons)
+        result = await self.api.send_message(
+            chat_id, notification.html, notification.buttons, handed_over
+        )
         return f"{chat_id}:{result['message_id']}"

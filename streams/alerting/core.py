@@ -118,7 +118,9 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
             elif not dlog.is_sent(key):
                 log.info("notification %s went out before a crash; not sending it again", key)
                 dlog.mark_sent(key, now, "journal")
-        report = await deliver_due(dlog, rt.notifiers, now, on_sent=journal.record)
+        report = await deliver_due(
+            dlog, rt.notifiers, now, on_sent=journal.record, on_unsent=journal.retract
+        )
         for key in report.sent:
             record = dlog.get(key)
             if record is None:

@@ -2,8 +2,11 @@
 
 The delivery log lives in a faust table, whose changelog reaches Kafka a few milliseconds after a
 send. A `kill -9` in between would make a restarted worker send again. One write(2) of the key
-right after the server accepts it survives the process (the page cache is the kernel's), and the
-next delivery round marks journaled keys as sent before sending anything.
+the moment the notification has left the process (for e-mail: the final "." of DATA is in the
+kernel's socket buffer; else: the server's acceptance) survives the process (the page cache is
+the kernel's), and the next delivery round marks journaled keys as sent before sending anything.
+A server that refuses a mail already handed over gets the key taken back: a line "-key" (keys
+never start with "-": they begin with an alert or group id).
 """
 
 from __future__ import annotations
@@ -21,14 +24,23 @@ class SentJournal:
     def record(self, key: str) -> None:
         os.write(self._fd, key.encode() + b"\n")
 
+    def retract(self, key: str) -> None:
+        """The server refused what was handed over: the key was not sent after all."""
+        os.write(self._fd, b"-" + key.encode() + b"\n")
+
     def recorded(self) -> list[str]:
         try:
             text = self.path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
             return []
         # A line cut by the crash itself has no newline: it is not a whole key.
-        lines = text.split("\n")
-        return [line for line in lines[:-1] if line]
+        keys: dict[str, None] = {}
+        for line in text.split("\n")[:-1]:
+            if line.startswith("-"):
+                keys.pop(line[1:], None)
+            elif line:
+                keys[line] = None
+        return list(keys)
 
     def keep_only(self, keys: list[str]) -> None:
         """Forgets what the changelog now holds durably; keeps keys not yet matched to a record."""
