@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from alerts.actions import Action
@@ -183,12 +184,33 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
         async for event in stream.events():
             try:
                 body = json.loads(event.value)
-                await handle(rt.shard(event.message.partition), body)
+                shard = rt.shard(event.message.partition)
+                if not await shard.run(partial(handle, shard, body)):
+                    log.info("partition %d revoked: its new owner reads the event", shard.partition)
             except Exception as exc:  # one event must not stop alerting for everyone
                 log.exception("alert event failed")
                 reason = f"internal: {type(exc).__name__}: {exc}"
                 origin = rt.control.get_topic_name()
                 await deadletter.put(ctx, event.value, None, "alerts", reason, origin)
+
+    @ctx.app.on_partitions_revoked.connect
+    async def finish_in_flight(app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        """The event in progress on a revoked partition ends, and its writes reach Kafka, before
+        this worker lets the rebalance go on (see Shard)."""
+        control, revoked = rt.control.get_topic_name(), args[0]
+        for tp in revoked:
+            shard = rt.shards.get(tp.partition) if tp.topic == control else None
+            if shard is not None:
+                await shard.revoke()
+        await app.producer.flush()
+
+    @ctx.app.on_partitions_assigned.connect
+    async def take_up(app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        control, assigned = rt.control.get_topic_name(), args[0]
+        for tp in assigned:
+            shard = rt.shards.get(tp.partition) if tp.topic == control else None
+            if shard is not None:
+                shard.assign()
 
     @ctx.app.timer(interval=ctx.settings.alerts.tick_seconds, name="mcu.alerts.tick")
     async def tick() -> None:

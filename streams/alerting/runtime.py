@@ -7,8 +7,10 @@ A worker holds the partitions it was assigned, so N workers share the state.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,12 +53,36 @@ class Session:
 
 @dataclass
 class Shard:
-    """One partition's engine, tables (its keys only) and sent-journal."""
+    """One partition's engine, tables (its keys only) and sent-journal.
+
+    Its events run one at a time (`run`). When a rebalance takes the partition away, `revoke`
+    waits for the event in progress: faust does not (stream_wait_empty is off), and the new owner
+    would otherwise restore the tables without that event's writes and send, in its first tick,
+    what this worker was still sending. Events that reach the shard afterwards are left to the
+    new owner, which reads them again from the committed offset."""
 
     partition: int
     engine: Engine
     tables: dict[str, Prefixed]
     journal: SentJournal
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    revoked: bool = False
+
+    async def run(self, work: Callable[[], Awaitable[None]]) -> bool:
+        """Runs one event's work unless the partition was revoked; False when it was not run."""
+        async with self.lock:
+            if self.revoked:
+                return False
+            await work()
+            return True
+
+    async def revoke(self) -> None:
+        """Waits for the event in progress, then refuses the next ones until `assign`."""
+        async with self.lock:
+            self.revoked = True
+
+    def assign(self) -> None:
+        self.revoked = False
 
     def session(self) -> Session:
         views = {name: WriteBack(table) for name, table in self.tables.items()}

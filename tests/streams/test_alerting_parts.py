@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import cast
 
 from alerts.delivery import DeliveryLog
-from alerts.engine import Outcome
+from alerts.engine import Engine, Outcome
 from alerts.inhibition import Inhibitor, InhibitRule, InhibitRuleConfig
 from alerts.model import Alert
 from streams.alerting.core import merge, status_record
 from streams.alerting.feeds import route_of, slim
+from streams.alerting.journal import SentJournal
+from streams.alerting.runtime import Shard
 from streams.alerting.shards import Prefixed, partition_of_alert, partition_of_key
 from streams.alerting.writeback import WriteBack
 from streams.search.incidents import incidents_index
@@ -122,3 +127,31 @@ def test_inhibition_looks_sources_up_by_member() -> None:
 def test_the_incidents_index_stays_outside_the_messages_pattern() -> None:
     assert incidents_index("mcu-messages") == "mcu-incidents"
     assert incidents_index("mcu-test-ab12") == "mcu-test-ab12.incidents"
+
+
+async def test_a_revoked_partition_finishes_its_event_and_runs_no_more(tmp_path: Path) -> None:
+    # The engine is not used by run/revoke; the journal is a real file.
+    shard = Shard(3, cast(Engine, None), {}, SentJournal(tmp_path / "sent-p3.journal"))
+    sending, release, done = asyncio.Event(), asyncio.Event(), []
+
+    async def slow_send() -> None:  # a delivery round waiting for the SMTP server's reply
+        sending.set()
+        await release.wait()
+        done.append("sent")
+
+    event = asyncio.create_task(shard.run(slow_send))
+    await sending.wait()
+    revoke = asyncio.create_task(shard.revoke())
+    await asyncio.sleep(0.05)
+    assert not revoke.done(), "the rebalance went on while the partition was still sending"
+    release.set()
+    await revoke
+    assert await event is True and done == ["sent"] and shard.revoked
+
+    async def late() -> None:
+        done.append("late")
+
+    # An event taken off the queue before the revocation is left to the new owner.
+    assert await shard.run(late) is False and done == ["sent"]
+    shard.assign()
+    assert await shard.run(late) is True and done == ["sent", "late"]
