@@ -19,6 +19,7 @@ from devstack.process import Managed
 from devstack.settings import StackSettings
 from reports.names import CATEGORY_TITLES
 from streams import topics
+from streams.deadletter import STAGE
 from streams.replay import lines, publish
 from streams.search import SearchEngine, connect
 
@@ -99,15 +100,48 @@ def start_worker(settings: StackSettings) -> bool:
     raise TimeoutError(f"Обработчик не открыл порт метрик за 120 с:\n{process.tail()}")
 
 
-def end_offsets(bootstrap: str, topic: str) -> int:
-    """Sum of the topic's end offsets: how many records it ever got."""
+def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """Each partition's end offset: where the records written from now on begin."""
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, client_id="mcu-demo")
     try:
         parts = consumer.partitions_for_topic(topic) or set()
         tps = [TopicPartition(topic, p) for p in parts]
-        return int(sum(consumer.end_offsets(tps).values())) if tps else 0
+        return {tp.partition: int(end) for tp, end in consumer.end_offsets(tps).items()}
+    finally:
+        consumer.close()
+
+
+def dead_letters_since(bootstrap: str, topic: str, since: dict[int, int]) -> int:
+    """Distinct records put in the dead-letter topic after `since` (end offsets taken before).
+
+    The pipeline delivers at least once: a raw record read again after a rebalance is put in
+    the dead-letter topic again, with the same bytes, stage and reason. It counts once here."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap, client_id="mcu-demo", enable_auto_commit=False
+    )
+    try:
+        parts = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in parts]
+        ends = consumer.end_offsets(tps)
+        todo = {tp for tp in tps if ends[tp] > since.get(tp.partition, 0)}
+        consumer.assign(tps)
+        for tp in tps:
+            consumer.seek(tp, since.get(tp.partition, 0))
+        seen: set[tuple[bytes, bytes]] = set()
+        deadline = time.monotonic() + 30
+        while todo and time.monotonic() < deadline:
+            for tp, records in consumer.poll(timeout_ms=500).items():
+                for record in records:
+                    if record.offset < ends[tp]:
+                        stage = dict(record.headers or []).get(STAGE, b"")
+                        seen.add((stage, record.value or b""))
+                if consumer.position(tp) >= ends[tp]:
+                    todo.discard(tp)
+        return len(seen)
     finally:
         consumer.close()
 
@@ -281,7 +315,9 @@ def run(
     deadline = time.monotonic() + timeout
     while True:
         summary.indexed = (count_ids(search, ids) if ids else 0) or 0
-        summary.deadletter = end_offsets(settings.kafka.bootstrap, names.deadletter) - dlq_before
+        summary.deadletter = dead_letters_since(
+            settings.kafka.bootstrap, names.deadletter, dlq_before
+        )
         if summary.indexed + summary.deadletter >= summary.replayed:
             break
         if time.monotonic() > deadline:

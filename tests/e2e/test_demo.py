@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
 
 from devstack.demo import SAMPLE_DIR
 from streams.replay import lines
@@ -36,3 +37,38 @@ def test_demo_indexes_the_sample_and_reports_alerts(devstack: Settings) -> None:
     # A first run fires alerts; a repeated one finds them open (known messages don't re-fire).
     assert alerts["fired"] > 0 or alerts["open"] > 0
     assert "проиндексировано" in result.stderr
+
+
+def test_a_record_dead_lettered_twice_counts_once(devstack: Settings) -> None:
+    """At least once: a bad raw record read again after a rebalance is dead-lettered again."""
+    from kafka import KafkaAdminClient, KafkaProducer
+    from kafka.admin import NewTopic
+
+    from devstack.demo import dead_letters_since, end_offsets
+    from streams.deadletter import STAGE
+
+    bootstrap = devstack.kafka.bootstrap
+    topic = f"test.deadletter.{uuid.uuid4().hex[:8]}"
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
+    producer = KafkaProducer(bootstrap_servers=bootstrap)
+    try:
+        before = end_offsets(bootstrap, topic)
+        assert sum(before.values()) == 0
+        records = [
+            (b"tag", b"[1, 2]"),
+            (b"tag", b"[1, 2]"),
+            (b"tag", b"{oops"),
+            (b"index", b"[1, 2]"),
+        ]
+        for n, (stage, value) in enumerate(records):
+            producer.send(topic, value=value, partition=n % 2, headers=[(STAGE, stage)])
+        producer.flush()
+        assert dead_letters_since(bootstrap, topic, before) == 3
+        after = end_offsets(bootstrap, topic)
+        producer.send(topic, value=b"null", partition=0, headers=[(STAGE, b"tag")]).get(10)
+        assert dead_letters_since(bootstrap, topic, after) == 1
+    finally:
+        producer.close()
+        admin.delete_topics([topic])
+        admin.close()
