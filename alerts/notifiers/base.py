@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol
 
@@ -21,13 +20,24 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
 
 
+class HandOver(Protocol):
+    """What a notifier tells its host about one notification on its way out."""
+
+    def __call__(self) -> None:
+        """From now on the notification counts as sent, even if this process dies: the host
+        journals its key."""
+
+    def take_back(self) -> None:
+        """It did not leave after all (the write failed or waits in the process's buffer)."""
+
+
 class Notifier(Protocol):
-    """`send` returns once the provider accepted the notification. If it can tell the moment
-    the whole notification has left this process (after which the provider gets it even if the
-    process dies), it calls `handed_over()` then; the host journals the key there."""
+    """`send` returns once the provider accepted the notification. A notifier that can name the
+    moment the notification leaves this process calls `handed_over()` there (see HandOver); the
+    host journals the key, so a crash after it does not make a restarted worker send it again."""
 
     channel: Channel
 
     async def send(
-        self, notification: Notification, handed_over: Callable[[], None] | None = None
+        self, notification: Notification, handed_over: HandOver | None = None
     ) -> str: ...

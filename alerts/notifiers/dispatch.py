@@ -23,16 +23,22 @@ class DeliveryReport:
 
 @dataclass
 class _HandOver:
-    """The notifier's `handed_over` for one key: tells the host once, and remembers it did."""
+    """The notifier's `handed_over` for one key: the host's journal callbacks, told once."""
 
     key: str
     on_sent: Callable[[str], None] | None
+    on_unsent: Callable[[str], None] | None
     done: bool = False
 
     def __call__(self) -> None:
         if not self.done and self.on_sent is not None:
             self.on_sent(self.key)
         self.done = True
+
+    def take_back(self) -> None:
+        if self.done and self.on_unsent is not None:
+            self.on_unsent(self.key)
+        self.done = False
 
 
 async def deliver_due(
@@ -44,10 +50,10 @@ async def deliver_due(
 ) -> DeliveryReport:
     """One pass over due notifications, oldest first; a failing channel is skipped for the pass.
 
-    `on_sent(key)` runs the moment a notification has left this process for good (the notifier's
-    `handed_over`), or else the moment its server accepted it, before anything else can await:
-    the host journals the key there so a crash right after cannot resend it. If the server then
-    refuses a notification already handed over, `on_unsent(key)` takes that back."""
+    `on_sent(key)` runs when the notifier hands the notification over (see HandOver), or else the
+    moment its server accepted it, before anything else can await: the host journals the key
+    there so a crash after it cannot resend it. If the hand-over is taken back, or the server
+    then refuses the notification, `on_unsent(key)` takes the key back."""
     report = DeliveryReport()
     down: set[str] = set()
     for notification in log.due(now):
@@ -63,12 +69,11 @@ async def deliver_due(
         if notification.channel in down:
             report.deferred.append(notification.key)
             continue
-        handed_over = _HandOver(notification.key, on_sent)
+        handed_over = _HandOver(notification.key, on_sent, on_unsent)
         try:
             ref = await notifier.send(notification, handed_over)
         except DeliveryError as exc:
-            if handed_over.done and on_unsent is not None:
-                on_unsent(notification.key)
+            handed_over.take_back()
             record = log.mark_failed(
                 notification.key, now, str(exc), exc.permanent, exc.retry_after
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from alerts.notification import Button, Notification
-from alerts.notifiers.base import DeliveryError
+from alerts.notifiers.base import DeliveryError, HandOver
 from alerts.roster import Channel
 
 
@@ -48,7 +48,7 @@ class BotApi:
         method: str,
         payload: dict[str, Any],
         timeout: float | None = None,
-        handed_over: Callable[[], None] | None = None,
+        handed_over: HandOver | None = None,
     ) -> Any:
         """One Bot API method. `handed_over()` runs once the whole request is written to the
         connection, before the answer is read (see `_body_then`)."""
@@ -93,7 +93,7 @@ class BotApi:
         chat_id: int | str,
         html: str,
         buttons: Sequence[Sequence[Button]] = (),
-        handed_over: Callable[[], None] | None = None,
+        handed_over: HandOver | None = None,
     ) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "chat_id": chat_id,
@@ -143,10 +143,14 @@ class BotApi:
             await self._client.aclose()
 
 
-async def _body_then(body: bytes, done: Callable[[], None]) -> AsyncIterator[bytes]:
+async def _body_then(body: bytes, done: HandOver) -> AsyncIterator[bytes]:
     """The request body in one chunk, then `done()`: httpcore asks for the next chunk only once
     it has written this one to the connection, and with a Content-Length nothing follows it. A
-    write that fails never asks again, so `done` is not called."""
+    write that fails never asks again, so `done` is not called.
+
+    After the write, not before as for e-mail: httpcore's write first lets the event loop run
+    other work, so a hand-over before it could count as sent a request that a crash kept from
+    ever leaving. The cost is a duplicate if the process dies between the write and this call."""
     yield body
     done()
 
@@ -157,9 +161,7 @@ class TelegramNotifier:
     def __init__(self, api: BotApi) -> None:
         self.api = api
 
-    async def send(
-        self, notification: Notification, handed_over: Callable[[], None] | None = None
-    ) -> str:
+    async def send(self, notification: Notification, handed_over: HandOver | None = None) -> str:
         chat_id = (
             int(notification.address)
             if notification.address.lstrip("-").isdigit()

@@ -2,11 +2,12 @@
 
 The delivery log lives in a faust table, whose changelog reaches Kafka a few milliseconds after a
 send. A `kill -9` in between would make a restarted worker send again. One write(2) of the key
-the moment the notification has left the process (for e-mail: the final "." of DATA is in the
-kernel's socket buffer; else: the server's acceptance) survives the process (the page cache is
-the kernel's), and the next delivery round marks journaled keys as sent before sending anything.
-A server that refuses a mail already handed over gets the key taken back: a line "-key" (keys
-never start with "-": they begin with an alert or group id).
+when the notifier hands the notification over (alerts/notifiers/base.py `HandOver`: for e-mail
+right before the write of DATA's final "."; for Telegram right after the request is written; else
+at the server's acceptance) survives the process (the page cache is the kernel's), and the next
+delivery round marks journaled keys as sent before sending anything. A hand-over taken back, or a
+server that refuses what was handed over, writes a line "-key" (keys never start with "-": they
+begin with an alert or group id).
 """
 
 from __future__ import annotations
