@@ -18,8 +18,7 @@ from devstack.layout import Layout
 from devstack.process import Managed
 from devstack.settings import StackSettings
 from reports.names import CATEGORY_TITLES
-from streams import topics
-from streams.deadletter import STAGE
+from streams import deadletters, topics
 from streams.replay import lines, publish
 from streams.search import SearchEngine, connect
 
@@ -118,32 +117,8 @@ def dead_letters_since(bootstrap: str, topic: str, since: dict[int, int]) -> int
 
     The pipeline delivers at least once: a raw record read again after a rebalance is put in
     the dead-letter topic again, with the same bytes, stage and reason. It counts once here."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap, client_id="mcu-demo", enable_auto_commit=False
-    )
-    try:
-        parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in parts]
-        ends = consumer.end_offsets(tps)
-        todo = {tp for tp in tps if ends[tp] > since.get(tp.partition, 0)}
-        consumer.assign(tps)
-        for tp in tps:
-            consumer.seek(tp, since.get(tp.partition, 0))
-        seen: set[tuple[bytes, bytes]] = set()
-        deadline = time.monotonic() + 30
-        while todo and time.monotonic() < deadline:
-            for tp, records in consumer.poll(timeout_ms=500).items():
-                for record in records:
-                    if record.offset < ends[tp]:
-                        stage = dict(record.headers or []).get(STAGE, b"")
-                        seen.add((stage, record.value or b""))
-                if consumer.position(tp) >= ends[tp]:
-                    todo.discard(tp)
-        return len(seen)
-    finally:
-        consumer.close()
+    letters = deadletters.read(bootstrap, topic, since=since)
+    return len({(letter.stage, letter.value) for letter in letters})
 
 
 def count_ids(search: SearchEngine, ids: list[str]) -> int | None:

@@ -43,8 +43,10 @@ def read(
     topic: str,
     timeout_ms: int = 3000,
     options: Mapping[str, Any] | None = None,
+    since: Mapping[int, int] | None = None,
 ) -> Iterator[DeadLetter]:
-    """Every dead letter from the beginning of the topic (no consumer group, nothing committed).
+    """Every dead letter from the beginning of the topic (no consumer group, nothing committed),
+    or from the offsets `since` gives per partition.
 
     `options`: the client's security settings (KafkaSettings.client_options())."""
     from kafka import KafkaConsumer, TopicPartition
@@ -62,9 +64,11 @@ def read(
         if not assigned:
             return
         consumer.assign(assigned)
-        consumer.seek_to_beginning(*assigned)
+        starts = {tp: (since or {}).get(tp.partition, 0) for tp in assigned}
+        for tp, start in starts.items():
+            consumer.seek(tp, start)
         ends = consumer.end_offsets(assigned)
-        remaining = {tp.partition for tp in assigned if ends[tp] > 0}
+        remaining = {tp.partition for tp in assigned if ends[tp] > starts[tp]}
         while remaining:
             batch = consumer.poll(timeout_ms=timeout_ms)
             if not batch:

@@ -83,8 +83,7 @@ async def deliver_due(
                 report.retrying.append(notification.key)
                 down.add(notification.channel)
             continue
-        if not handed_over.done and on_sent is not None:
-            on_sent(notification.key)
+        handed_over()  # journals the key unless the notifier already handed it over
         log.mark_sent(notification.key, now, ref)
         report.sent.append(notification.key)
     return report

@@ -197,20 +197,14 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
     async def finish_in_flight(app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         """The event in progress on a revoked partition ends, and its writes reach Kafka, before
         this worker lets the rebalance go on (see Shard)."""
-        control, revoked = rt.control.get_topic_name(), args[0]
-        for tp in revoked:
-            shard = rt.shards.get(tp.partition) if tp.topic == control else None
-            if shard is not None:
-                await shard.revoke()
+        for shard in rt.known_shards(args[0]):
+            await shard.revoke()
         await app.producer.flush()
 
     @ctx.app.on_partitions_assigned.connect
     async def take_up(app: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
-        control, assigned = rt.control.get_topic_name(), args[0]
-        for tp in assigned:
-            shard = rt.shards.get(tp.partition) if tp.topic == control else None
-            if shard is not None:
-                shard.assign()
+        for shard in rt.known_shards(args[0]):
+            shard.assign()
 
     @ctx.app.timer(interval=ctx.settings.alerts.tick_seconds, name="mcu.alerts.tick")
     async def tick() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +110,15 @@ class AlertsRuntime:
     def engine(self) -> Engine:
         """An engine for what does not depend on a partition (departments, rule names)."""
         return self.shard(0).engine
+
+    def known_shards(self, tps: Iterable[Any]) -> list[Shard]:
+        """The shards this worker has built for the control partitions among `tps`."""
+        control = self.control.get_topic_name()
+        return [
+            self.shards[tp.partition]
+            for tp in tps
+            if tp.topic == control and tp.partition in self.shards
+        ]
 
     def shard(self, partition: int) -> Shard:
         if partition not in self.shards:

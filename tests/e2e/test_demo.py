@@ -41,16 +41,17 @@ def test_demo_indexes_the_sample_and_reports_alerts(devstack: Settings) -> None:
 
 def test_a_record_dead_lettered_twice_counts_once(devstack: Settings) -> None:
     """At least once: a bad raw record read again after a rebalance is dead-lettered again."""
-    from kafka import KafkaAdminClient, KafkaProducer
+    from kafka import KafkaProducer
     from kafka.admin import NewTopic
 
     from devstack.demo import dead_letters_since, end_offsets
     from streams.deadletter import STAGE
+    from streams.topics import kafka_admin
 
     bootstrap = devstack.kafka.bootstrap
     topic = f"test.deadletter.{uuid.uuid4().hex[:8]}"
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
+    with kafka_admin(bootstrap) as admin:
+        admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
     producer = KafkaProducer(bootstrap_servers=bootstrap)
     try:
         before = end_offsets(bootstrap, topic)
@@ -70,5 +71,5 @@ def test_a_record_dead_lettered_twice_counts_once(devstack: Settings) -> None:
         assert dead_letters_since(bootstrap, topic, after) == 1
     finally:
         producer.close()
-        admin.delete_topics([topic])
-        admin.close()
+        with kafka_admin(bootstrap) as admin:
+            admin.delete_topics([topic])
