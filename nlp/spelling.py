@@ -1,5 +1,6 @@
 """Undoes the spelling tricks that hide words from a filter: Latin look-alikes, digits for
-letters, separators inside a word («б.л.я», «х-у-й», «бл"ядь»), masks («х*й», «п@дла»)."""
+letters («е6ать», «бл9ть», «3.14здец»), separators inside a word («б.л.я», «х-у-й», «бл"ядь»),
+masks («х*й», «п@дла»)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ LOOKALIKES = str.maketrans(
         "0": "о",
         "6": "б",
         "4": "ч",
+        "9": "я",
         "@": "а",
     }
 )
@@ -43,6 +45,13 @@ SPELT = re.compile(
 INSIDE = re.compile(r"(?<=[а-яё*])[.'\"`_-](?=[а-яё*])")
 SEPARATORS = re.compile(r"[.\-_'\"` ]")
 REPEATS = re.compile(r"([а-яё])\1{2,}")
+# «3.14» read as «пи» before letters: «3.14здец».
+PI = re.compile(r"3[.,]14(?=[а-яё])")
+# A word led and ended by a letter, with look-alikes inside it: «е6аные», «бл9ть», «cyки», «п@дла».
+# A word that starts or ends with a digit («3а», «Ленина3») is a house number or a code.
+LETTER = "A-Za-zА-Яа-яЁё"
+WORD = re.compile(rf"(?<![0-9{LETTER}@])[{LETTER}][0-9{LETTER}@]*[{LETTER}](?![0-9{LETTER}@])")
+LATIN = re.compile(r"[a-z]")
 
 
 def _mixed(match: re.Match[str]) -> str:
@@ -52,10 +61,36 @@ def _mixed(match: re.Match[str]) -> str:
     return word.translate(LOOKALIKES)
 
 
+def _unmasked(match: re.Match[str]) -> str:
+    word = match.group(0)
+    lower = word.lower()
+    cyrillic = len(CYRILLIC.findall(lower))
+    if cyrillic == 0 or cyrillic == len(word):
+        return word
+    if any(ord(letter) not in LOOKALIKES for letter in LATIN.findall(lower)):
+        return word  # a Latin word with a Russian ending: «iPhoneом», «Wildberriesе»
+    shout = word.isupper()
+    out = []
+    for char in word:
+        mapped = LOOKALIKES.get(ord(char.lower()))
+        if mapped is None or CYRILLIC.match(char.lower()):
+            out.append(char)
+        else:
+            out.append(str(mapped).upper() if char.isupper() or shout else str(mapped))
+    return "".join(out)
+
+
+def unmask_words(text: str) -> str:
+    """Look-alikes inside mostly Cyrillic words undone letter for letter, so the text keeps its
+    length (and every offset into it): the morphology then reads «е6аные» as «ебаные». A word
+    with a Latin letter that looks like no Cyrillic one is a Latin word, and is left as it is."""
+    return WORD.sub(_unmasked, text)
+
+
 def normalise(text: str) -> str:
     """Lower case, «ё» as «е», look-alikes and separators undone, masks as «*», a letter
     repeated three times or more («ужжжас») as two."""
-    text = text.lower().replace("ё", "е")
+    text = PI.sub("пи", text.lower().replace("ё", "е"))
     text = SPELT.sub(lambda match: SEPARATORS.sub("", match.group(0)), text)
     text = MIXED.sub(_mixed, text)
     text = INSIDE.sub("", text)

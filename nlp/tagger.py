@@ -22,6 +22,7 @@ from nlp.pipeline import Pipeline
 from nlp.replies import ReplyJudge
 from nlp.scan import Scan, Scanner
 from nlp.sentiment import SentimentScorer
+from nlp.spelling import unmask_words
 from nlp.text import prepare
 from nlp.textmodel import Matrix, TextModel
 from nlp.toxicity import ToxicityScorer
@@ -147,7 +148,9 @@ class Tagger:
 
     def _analyse(self, items: Sequence[TextItem]) -> list[tuple[Tagging, Signals, Analysis]]:
         prepared = [prepare(item.text, self.max_chars) for item in items]
-        analyses = self.pipeline.analyse_many([one.text for one in prepared])
+        # Look-alikes inside words are undone first, letter for letter: «е6аные» is read as the
+        # word it hides by the morphology, the lexicons and the heads alike.
+        analyses = self.pipeline.analyse_many([unmask_words(one.text) for one in prepared])
         result = []
         for item, one, analysis in zip(items, prepared, analyses, strict=True):
             tagging, signals = self._rules(item, analysis)

@@ -6,8 +6,8 @@ Sources (only what is learned from them lands in the repository, named in the fi
   in masked spellings made here (`*`, `.`, Latin look-alikes, digits) and, a sample, as negative.
 - OpenSentimentCorpus (../shared/datasets/sentiment-opensentimentcorpus; CC BY-SA 3.0, Poletaev
   et al. 2023), final-by-majority, without its held-out fifth (nlp/corpora.py `held_out`).
-- The project's sets data/eval/dev.jsonl, holdout … holdout10.jsonl, realworld.jsonl (written for
-  the project);
+- The project's sets data/eval/dev.jsonl, holdout … holdout10.jsonl, realworld.jsonl,
+  realworld2.jsonl (written for the project; the realworld sets by separate writers);
   holdout11.jsonl stays out, as the project-style set nothing was trained on.
 - data/train/*.jsonl: appeals by rubricator subcategory, short posts, insults and conflict
   intents written for this project (data/train/README.md).

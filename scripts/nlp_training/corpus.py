@@ -21,7 +21,13 @@ from nlp.corpora import (
 
 PROJECT = tuple(
     Path(f"data/eval/{name}.jsonl")
-    for name in ("dev", "holdout", *(f"holdout{n}" for n in range(2, 11)), "realworld")
+    for name in (
+        "dev",
+        "holdout",
+        *(f"holdout{n}" for n in range(2, 11)),
+        "realworld",
+        "realworld2",
+    )
 )
 WRITTEN = Path("data/train")
 SEED = 20261205
@@ -29,7 +35,7 @@ SEED = 20261205
 TOXIC_AS_NEGATIVE = 1500
 MASKED_SHARE = 0.35
 LOOKALIKE = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "у": "y", "к": "k"}
-DIGITS = {"з": "3", "о": "0", "б": "6", "ч": "4"}
+DIGITS = {"з": "3", "о": "0", "б": "6", "ч": "4", "я": "9"}
 LICENCES = {
     "ruparadetox": "openrail++ (s-nlp/ru_paradetox); Dementieva et al., RUSSE-2022",
     "opensentimentcorpus": "CC BY-SA 3.0; Poletaev, Paramonov, Boychuk 2023",

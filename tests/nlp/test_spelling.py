@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nlp.hashing import DIM, features
-from nlp.spelling import normalise
+from nlp.spelling import normalise, unmask_words
 
 RESPELT = [
     ("Ты xyйло", "ты хуйло"),
@@ -19,6 +19,8 @@ RESPELT = [
     ("е6aть", "ебать"),
     ("х#й", "х*й"),
     ("ужжжжас", "ужжас"),
+    ("грамоте обучены, бл9ть?", "грамоте обучены, блять?"),
+    ("это 3.14здец", "это пиздец"),
 ]
 KEPT = [
     "а я у него спросил",
@@ -51,3 +53,33 @@ def test_features_are_stable_and_normalised() -> None:
     assert values[0] == 0.0
     assert np.isclose(float((values[1:] ** 2).sum()), 2.0, atol=1e-4)
     assert rows.starts[3] - rows.starts[2] == 1
+
+
+UNMASKED = [
+    ("админы е6аные, вы", "админы ебаные, вы"),
+    ("Е6АНЫЕ админы", "ЕБАНЫЕ админы"),
+    ("УК Уют — cyки и воры", "УК Уют — суки и воры"),
+    ("XYЙНЯ а не ремонт", "ХУЙНЯ а не ремонт"),
+    ("Тупой б0т", "Тупой бот"),
+    ("вы там бл9ть", "вы там блять"),
+]
+# House numbers and codes (a digit first or last), Latin words with a Russian ending, plain text.
+UNMASK_KEPT = [
+    "улица Фарфористов, 40а",
+    "дом 3а по Ленина3",
+    "заказал на Wildberriesе",
+    "новый iPhoneом",
+    "COVID-19 и ОРВИ",
+    "ok, спасибо",
+    "автобус 2 в 7:10",
+]
+
+
+@pytest.mark.parametrize(("text", "plain"), UNMASKED)
+def test_words_are_unmasked_letter_for_letter(text: str, plain: str) -> None:
+    assert unmask_words(text) == plain and len(plain) == len(text)
+
+
+@pytest.mark.parametrize("text", UNMASK_KEPT)
+def test_unmasking_keeps_numbers_codes_and_latin_words(text: str) -> None:
+    assert unmask_words(text) == text
