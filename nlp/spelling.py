@@ -80,11 +80,23 @@ def _unmasked(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+# SPELT for text in any case: «Т У П О Й», «с.в.и.н.ь.и», «к-о-з-л-ы».
+SPELT_ANY_CASE = re.compile(SPELT.pattern.replace("а-яёa-z", "А-ЯЁа-яёA-Za-z"))
+
+
+def _joined(match: re.Match[str]) -> str:
+    spelt = match.group(0)
+    word = SEPARATORS.sub("", spelt)
+    return word + " " * (len(spelt) - len(word))
+
+
 def unmask_words(text: str) -> str:
     """Look-alikes inside mostly Cyrillic words undone letter for letter, so the text keeps its
     length (and every offset into it): the morphology then reads «е6аные» as «ебаные». A word
-    with a Latin letter that looks like no Cyrillic one is a Latin word, and is left as it is."""
-    return WORD.sub(_unmasked, text)
+    with a Latin letter that looks like no Cyrillic one is a Latin word, and is left as it is.
+    A word spelt out letter by letter («т у п о й», «с.в.и.н.ь.и») is joined, and the spaces
+    it saved follow it."""
+    return WORD.sub(_unmasked, SPELT_ANY_CASE.sub(_joined, text))
 
 
 def normalise(text: str) -> str:
