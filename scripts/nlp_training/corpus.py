@@ -31,6 +31,8 @@ PROJECT = tuple(
 )
 WRITTEN = Path("data/train")
 SEED = 20261205
+# The kind of the corpus sentences (nlp/learned.py KINDS), never of a message in service.
+SENTENCE = "sentence"
 # Toxic comments also taken as negative sentiment: a sample, so they do not swamp the classes.
 TOXIC_AS_NEGATIVE = 1500
 MASKED_SHARE = 0.35
@@ -110,7 +112,10 @@ def _sentiment(root: Path) -> list[Sample]:
     # courts included, which a conflict head learned from the project's sets alone took for one).
     quiet = {"toxic": False, "conflict": False, "conflict_reasons": []}
     return [
-        Sample(replace(example, labels={**example.labels, **quiet}), "opensentimentcorpus")
+        Sample(
+            replace(example, kind=SENTENCE, labels={**example.labels, **quiet}),
+            "opensentimentcorpus",
+        )
         for example in examples
     ]
 

@@ -95,3 +95,19 @@ def test_soft_lexicon_reaches_near_words(tagger, text: str, lexicon: str) -> Non
     names = tagger.embedder.lexicons
     best = vector[2 * tagger.embedder.dim : 2 * tagger.embedder.dim + len(names)]
     assert names[int(np.argmax(best))] == lexicon or best[names.index(lexicon)] > 0.6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вы там совсем обнаглели?! Третий раз пишу про разбитую хоккейную коробку у стадиона!",
+        "Снова пишу про яму на Энгельса, 345: ничего не сделано, машины бьются!",
+    ],
+)
+def test_a_citizens_post_reads_like_the_same_comment(tagger, text: str) -> None:
+    # The corpus sentences of training are of their own kind (nlp/learned.py KINDS): read as
+    # posts, they made the second text a positive post with no complaint and no conflict.
+    post, comment = tagger.tag_many([TextItem(text, "post"), TextItem(text, "comment")])
+    assert post.is_complaint and comment.is_complaint
+    assert post.sentiment == comment.sentiment == "negative"
+    assert "repeated" in post.conflict_reasons and "repeated" in comment.conflict_reasons
