@@ -52,6 +52,9 @@ PI = re.compile(r"3[.,]14(?=[а-яё])")
 LETTER = "A-Za-zА-Яа-яЁё"
 WORD = re.compile(rf"(?<![0-9{LETTER}@])[{LETTER}][0-9{LETTER}@]*[{LETTER}](?![0-9{LETTER}@])")
 LATIN = re.compile(r"[a-z]")
+# A Cyrillic letter next to a Latin one, a digit or «@»: without one, no word mixes them and
+# WORD.sub (a Python call per word) would change nothing.
+MIXING = re.compile(r"[А-Яа-яЁё][0-9A-Za-z@]|[0-9A-Za-z@][А-Яа-яЁё]")
 
 
 def _mixed(match: re.Match[str]) -> str:
@@ -96,7 +99,8 @@ def unmask_words(text: str) -> str:
     with a Latin letter that looks like no Cyrillic one is a Latin word, and is left as it is.
     A word spelt out letter by letter («т у п о й», «с.в.и.н.ь.и») is joined, and the spaces
     it saved follow it."""
-    return WORD.sub(_unmasked, SPELT_ANY_CASE.sub(_joined, text))
+    text = SPELT_ANY_CASE.sub(_joined, text)
+    return WORD.sub(_unmasked, text) if MIXING.search(text) else text
 
 
 def normalise(text: str) -> str:
