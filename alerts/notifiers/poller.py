@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alerts.actions import Action, parse_callback
@@ -20,6 +20,13 @@ class PollResult:
     # Pass back on the next call (persist it: Telegram re-sends updates below it).
     offset: int | None = None
     rejected: int = 0
+    # Presses left for the next round: their alert is not in the delivery log yet.
+    deferred: int = 0
+
+
+# How long a press on a fresh message waits for its alert to reach the delivery log: the worker
+# sends, then writes the delivery, and a quick hand can press in between.
+PATIENCE = timedelta(seconds=30)
 
 
 async def poll_actions(
@@ -30,18 +37,24 @@ async def poll_actions(
     timeout: int = 25,
     authorize: Callable[[int], str | None],
     recipients: Callable[[str], Collection[str]],
+    known: Callable[[str], bool] | None = None,
 ) -> PollResult:
     """One getUpdates round.
 
     `authorize` maps a Telegram user id to a roster id (None: a stranger); `recipients` gives the
-    people an alert was sent to. A press counts only from one of them; others get a refusal."""
+    people an alert was sent to. A press counts only from one of them; others get a refusal.
+    `known`: whether the delivery log has the alert at all. A press on a message sent less than
+    PATIENCE ago whose alert it has not yet is left, with the updates after it, for a later round
+    (Telegram sends again what is at or above the offset)."""
     updates = await api.get_updates(offset, timeout)
     actions: list[Action] = []
     rejected = 0
     next_offset = offset
     for update in updates:
-        next_offset = max(next_offset or 0, int(update["update_id"]) + 1)
         query = update.get("callback_query")
+        if query and known is not None and _early(query, now, known):
+            return PollResult(actions, next_offset, rejected, deferred=1)
+        next_offset = max(next_offset or 0, int(update["update_id"]) + 1)
         if not query:
             continue
         action, reply = _action(query, now, authorize, recipients)
@@ -53,6 +66,17 @@ async def poll_actions(
         with contextlib.suppress(DeliveryError):
             await api.answer_callback(str(query["id"]), reply, alert=action is None)
     return PollResult(actions, next_offset, rejected)
+
+
+def _early(query: dict[str, Any], now: datetime, known: Callable[[str], bool]) -> bool:
+    """A press on a message sent less than PATIENCE ago, for an alert the log does not have."""
+    parsed = parse_callback(str(query.get("data") or ""))
+    if parsed is None or known(parsed[1]):
+        return False
+    sent = (query.get("message") or {}).get("date")
+    if not isinstance(sent, int | float):
+        return False
+    return now - datetime.fromtimestamp(sent, UTC) < PATIENCE
 
 
 def _action(

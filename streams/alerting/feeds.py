@@ -38,6 +38,8 @@ PRUNE_EVERY = 20_000
 # A batch goes out at this many messages, or after this many seconds.
 BATCH = 200
 BATCH_SECONDS = 0.2
+# A press whose alert is not yet in the delivery log is read again after this (poller.py).
+PRESS_RETRY_SECONDS = 0.5
 
 
 # What the incident and alert rules read of a tagged message (lemmas and entities stay out).
@@ -197,6 +199,10 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
         records = (DeliveryRecord.from_dict(d) for d in sent.values())
         return recipients(records, roster, alert_id)
 
+    def logged(alert_id: str) -> bool:
+        records = (DeliveryRecord.from_dict(d) for d in sent.values())
+        return any(alert_id in record.notification.alert_ids for record in records)
+
     @ctx.app.task
     async def follow_deliveries() -> None:
         await sent.run()
@@ -217,6 +223,7 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                     timeout=10,
                     authorize=roster.person_for_telegram_user,
                     recipients=sent_to,
+                    known=logged,
                 )
             except DeliveryError as exc:
                 log.warning("Telegram getUpdates failed: %s", exc)
@@ -232,3 +239,5 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                 await asyncio.to_thread(audit.append, for_action(action))
             # Telegram re-sends updates below the offset, so a lost press is re-read, not lost.
             offset[0] = result.offset
+            if result.deferred:
+                await asyncio.sleep(PRESS_RETRY_SECONDS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -178,16 +178,21 @@ async def test_every_template_is_html_telegram_accepts(bot: BotApiServer, text: 
     assert kinds >= {"conflict", "spike", "viral_negative", "bad_reply"}
 
 
-async def test_press_becomes_an_action_and_is_answered(bot: BotApiServer) -> None:
+async def _pressed(bot: BotApiServer, ident: str) -> tuple[Pipeline, dict]:
+    """A conflict alert sent to 100004, its «Взять в работу» pressed there; the chat message."""
     pipe = Pipeline(bot)
     await pipe.message(
-        _conflict("vk:-1_2400", "Вы там совсем обнаглели, разбираться приду!"),
-        at("2026-03-10 10:00"),
+        _conflict(ident, "Вы там совсем обнаглели, разбираться приду!"), at("2026-03-10 10:00")
     )
     await pipe.tick(at("2026-03-10 10:00:30"))
     chat = next(m for m in sent_messages(bot) if m["chat_id"] == 100004)
     data = chat["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     press(bot, 100004, chat["message_id"], data)
+    return pipe, chat
+
+
+async def test_press_becomes_an_action_and_is_answered(bot: BotApiServer) -> None:
+    pipe, chat = await _pressed(bot, "vk:-1_2400")
     result = await pipe.poll_once(at("2026-03-10 10:10"))
     (action,) = result.actions
     assert (action.action, action.by, action.chat_id, action.message_id) == (
@@ -373,3 +378,40 @@ async def test_edit_message(bot: BotApiServer) -> None:
     assert stored["edits"] == 1 and stored["text"].endswith("Бессонов Е.А.")
     assert (await api.get_me())["is_bot"] is True
     await api.aclose()
+
+
+async def _poll(pipe: Pipeline, now: datetime, offset: int | None, logged: bool):
+    # `logged`: whether the worker's view of the delivery log has the alert yet.
+    return await poll_actions(
+        pipe.api,
+        offset,
+        now,
+        timeout=0,
+        authorize=pipe.engine.roster.person_for_telegram_user,
+        recipients=pipe.recipients if logged else (lambda alert_id: set()),
+        known=lambda alert_id: logged,
+    )
+
+
+async def test_a_press_before_its_delivery_is_logged_waits_for_it(bot: BotApiServer) -> None:
+    pipe, chat = await _pressed(bot, "vk:-1_2600")
+    sent = datetime.fromtimestamp(chat["date"], UTC)
+    first = await _poll(pipe, sent + timedelta(seconds=1), None, logged=False)
+    assert (first.actions, first.rejected, first.deferred) == ([], 0, 1)
+    assert httpx.get(f"{bot.url}/_test/answers").json()["answers"] == []
+    second = await _poll(pipe, sent + timedelta(seconds=2), first.offset, logged=True)
+    assert [(a.action, a.by) for a in second.actions] == [("ack", "bessonov")]
+    assert (second.rejected, second.deferred) == (0, 0)
+    answers = httpx.get(f"{bot.url}/_test/answers").json()["answers"]
+    assert [a["text"] for a in answers] == ["Взято в работу"]
+
+
+async def test_a_press_whose_alert_never_reaches_the_log_is_refused_in_time(
+    bot: BotApiServer,
+) -> None:
+    pipe, chat = await _pressed(bot, "vk:-1_2600")
+    sent = datetime.fromtimestamp(chat["date"], UTC)
+    late = await _poll(pipe, sent + timedelta(seconds=31), None, logged=False)
+    assert (late.actions, late.rejected, late.deferred) == ([], 1, 0)
+    answers = httpx.get(f"{bot.url}/_test/answers").json()["answers"]
+    assert [a["text"] for a in answers] == [PRESS_NOT_RECIPIENT]
