@@ -19,7 +19,8 @@ CONTENT = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 # column keeps the priors of essays and news (no insult, no conflict, set by corpus.py) out of the
 # column of citizens' posts: read as posts, 4,415 sentences against 330 posts of the project made
 # «Снова пишу про яму…, машины бьются!» a positive post with no complaint and no conflict.
-KINDS = ("post", "comment", "appeal", "reply", "sentence")
+SENTENCE = "sentence"
+KINDS = ("post", "comment", "appeal", "reply", SENTENCE)
 SENTIMENTS = ("negative", "neutral", "positive")
 # Lexicons besides the rubrics whose terms the soft matching stretches to near words.
 SOFT = (

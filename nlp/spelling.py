@@ -41,6 +41,8 @@ MIXED = re.compile(r"[0-9a-zа-яё@*#$%&]*[а-яё][0-9a-zа-яё@*#$%&]*")
 SPELT = re.compile(
     r"(?<![\w*])(?:(?:[а-яёa-z*][.\-_'\"`]){2,}|(?:[а-яёa-z*] ){3,})[а-яёa-z*](?![\w*])"
 )
+# The same in text of any case, for the morphology: «Т У П О Й», «с.в.и.н.ь.и», «К-О-З-Л-Ы».
+SPELT_ANY_CASE = re.compile(SPELT.pattern, re.IGNORECASE)
 # A separator between two lower-case letters inside a word: «бл.ядь», «ху'йня», «пи_здец».
 INSIDE = re.compile(r"(?<=[а-яё*])[.'\"`_-](?=[а-яё*])")
 SEPARATORS = re.compile(r"[.\-_'\"` ]")
@@ -81,10 +83,6 @@ def _unmasked(match: re.Match[str]) -> str:
         else:
             out.append(str(mapped).upper() if char.isupper() or shout else str(mapped))
     return "".join(out)
-
-
-# SPELT for text in any case: «Т У П О Й», «с.в.и.н.ь.и», «к-о-з-л-ы».
-SPELT_ANY_CASE = re.compile(SPELT.pattern.replace("а-яёa-z", "А-ЯЁа-яёA-Za-z"))
 
 
 def _joined(match: re.Match[str]) -> str:

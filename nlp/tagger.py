@@ -148,8 +148,8 @@ class Tagger:
 
     def _analyse(self, items: Sequence[TextItem]) -> list[tuple[Tagging, Signals, Analysis]]:
         prepared = [prepare(item.text, self.max_chars) for item in items]
-        # Look-alikes inside words are undone first, letter for letter: «е6аные» is read as the
-        # word it hides by the morphology, the lexicons and the heads alike.
+        # Look-alikes inside words and words spelt letter by letter are undone first («е6аные»,
+        # «т у п о й»): the morphology, the lexicons and the heads read the words they hide.
         analyses = self.pipeline.analyse_many([unmask_words(one.text) for one in prepared])
         result = []
         for item, one, analysis in zip(items, prepared, analyses, strict=True):

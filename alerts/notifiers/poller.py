@@ -20,12 +20,12 @@ class PollResult:
     # Pass back on the next call (persist it: Telegram re-sends updates below it).
     offset: int | None = None
     rejected: int = 0
-    # Presses left for the next round: their alert is not in the delivery log yet.
+    # Presses left for the next round: nobody is on record as having received their alert yet.
     deferred: int = 0
 
 
-# How long a press on a fresh message waits for its alert to reach the delivery log: the worker
-# sends, then writes the delivery, and a quick hand can press in between.
+# How long a press on a fresh message waits for its delivery to be on record: the worker sends,
+# then writes the delivery, and a quick hand can press in between.
 PATIENCE = timedelta(seconds=30)
 
 
@@ -37,22 +37,21 @@ async def poll_actions(
     timeout: int = 25,
     authorize: Callable[[int], str | None],
     recipients: Callable[[str], Collection[str]],
-    known: Callable[[str], bool] | None = None,
 ) -> PollResult:
     """One getUpdates round.
 
     `authorize` maps a Telegram user id to a roster id (None: a stranger); `recipients` gives the
     people an alert was sent to. A press counts only from one of them; others get a refusal.
-    `known`: whether the delivery log has the alert at all. A press on a message sent less than
-    PATIENCE ago whose alert it has not yet is left, with the updates after it, for a later round
-    (Telegram sends again what is at or above the offset)."""
+    A press on a message sent less than PATIENCE ago whose alert has no recipient on record yet
+    is left, with the updates after it, for a later round (Telegram sends again what is at or
+    above the offset)."""
     updates = await api.get_updates(offset, timeout)
     actions: list[Action] = []
     rejected = 0
     next_offset = offset
     for update in updates:
         query = update.get("callback_query")
-        if query and known is not None and _early(query, now, known):
+        if query and _early(query, now, recipients):
             return PollResult(actions, next_offset, rejected, deferred=1)
         next_offset = max(next_offset or 0, int(update["update_id"]) + 1)
         if not query:
@@ -68,10 +67,12 @@ async def poll_actions(
     return PollResult(actions, next_offset, rejected)
 
 
-def _early(query: dict[str, Any], now: datetime, known: Callable[[str], bool]) -> bool:
-    """A press on a message sent less than PATIENCE ago, for an alert the log does not have."""
+def _early(
+    query: dict[str, Any], now: datetime, recipients: Callable[[str], Collection[str]]
+) -> bool:
+    """A press on a message sent less than PATIENCE ago, for an alert nobody has on record."""
     parsed = parse_callback(str(query.get("data") or ""))
-    if parsed is None or known(parsed[1]):
+    if parsed is None or recipients(parsed[1]):
         return False
     sent = (query.get("message") or {}).get("date")
     if not isinstance(sent, int | float):

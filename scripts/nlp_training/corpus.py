@@ -18,6 +18,7 @@ from nlp.corpora import (
     read_paradetox,
     read_sentiment,
 )
+from nlp.learned import SENTENCE
 
 PROJECT = tuple(
     Path(f"data/eval/{name}.jsonl")
@@ -31,8 +32,6 @@ PROJECT = tuple(
 )
 WRITTEN = Path("data/train")
 SEED = 20261205
-# The kind of the corpus sentences (nlp/learned.py KINDS), never of a message in service.
-SENTENCE = "sentence"
 # Toxic comments also taken as negative sentiment: a sample, so they do not swamp the classes.
 TOXIC_AS_NEGATIVE = 1500
 MASKED_SHARE = 0.35

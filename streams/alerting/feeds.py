@@ -38,7 +38,7 @@ PRUNE_EVERY = 20_000
 # A batch goes out at this many messages, or after this many seconds.
 BATCH = 200
 BATCH_SECONDS = 0.2
-# A press whose alert is not yet in the delivery log is read again after this (poller.py).
+# A press whose delivery is not on record yet is read again after this (poller.py PATIENCE).
 PRESS_RETRY_SECONDS = 0.5
 
 
@@ -199,10 +199,6 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
         records = (DeliveryRecord.from_dict(d) for d in sent.values())
         return recipients(records, roster, alert_id)
 
-    def logged(alert_id: str) -> bool:
-        records = (DeliveryRecord.from_dict(d) for d in sent.values())
-        return any(alert_id in record.notification.alert_ids for record in records)
-
     @ctx.app.task
     async def follow_deliveries() -> None:
         await sent.run()
@@ -223,7 +219,6 @@ def install(ctx: Context, rt: AlertsRuntime) -> None:
                     timeout=10,
                     authorize=roster.person_for_telegram_user,
                     recipients=sent_to,
-                    known=logged,
                 )
             except DeliveryError as exc:
                 log.warning("Telegram getUpdates failed: %s", exc)

@@ -84,14 +84,15 @@ class Pipeline:
     def recipients(self, alert_id: str) -> set[str]:
         return recipients(self.log.records(), self.engine.roster, alert_id)
 
-    async def poll_once(self, now, offset: int | None = None):
+    async def poll_once(self, now, offset: int | None = None, recipients=None):
+        """`recipients`: the worker's view of the delivery log (default: this log, up to date)."""
         return await poll_actions(
             self.api,
             offset,
             now,
             timeout=0,
             authorize=self.engine.roster.person_for_telegram_user,
-            recipients=self.recipients,
+            recipients=recipients or self.recipients,
         )
 
     async def poll(self, now) -> list:
@@ -380,26 +381,17 @@ async def test_edit_message(bot: BotApiServer) -> None:
     await api.aclose()
 
 
-async def _poll(pipe: Pipeline, now: datetime, offset: int | None, logged: bool):
-    # `logged`: whether the worker's view of the delivery log has the alert yet.
-    return await poll_actions(
-        pipe.api,
-        offset,
-        now,
-        timeout=0,
-        authorize=pipe.engine.roster.person_for_telegram_user,
-        recipients=pipe.recipients if logged else (lambda alert_id: set()),
-        known=lambda alert_id: logged,
-    )
+def _not_logged_yet(alert_id: str) -> set[str]:
+    return set()
 
 
 async def test_a_press_before_its_delivery_is_logged_waits_for_it(bot: BotApiServer) -> None:
     pipe, chat = await _pressed(bot, "vk:-1_2600")
     sent = datetime.fromtimestamp(chat["date"], UTC)
-    first = await _poll(pipe, sent + timedelta(seconds=1), None, logged=False)
+    first = await pipe.poll_once(sent + timedelta(seconds=1), recipients=_not_logged_yet)
     assert (first.actions, first.rejected, first.deferred) == ([], 0, 1)
     assert httpx.get(f"{bot.url}/_test/answers").json()["answers"] == []
-    second = await _poll(pipe, sent + timedelta(seconds=2), first.offset, logged=True)
+    second = await pipe.poll_once(sent + timedelta(seconds=2), first.offset)
     assert [(a.action, a.by) for a in second.actions] == [("ack", "bessonov")]
     assert (second.rejected, second.deferred) == (0, 0)
     answers = httpx.get(f"{bot.url}/_test/answers").json()["answers"]
@@ -411,7 +403,7 @@ async def test_a_press_whose_alert_never_reaches_the_log_is_refused_in_time(
 ) -> None:
     pipe, chat = await _pressed(bot, "vk:-1_2600")
     sent = datetime.fromtimestamp(chat["date"], UTC)
-    late = await _poll(pipe, sent + timedelta(seconds=31), None, logged=False)
+    late = await pipe.poll_once(sent + timedelta(seconds=31), recipients=_not_logged_yet)
     assert (late.actions, late.rejected, late.deferred) == ([], 1, 0)
     answers = httpx.get(f"{bot.url}/_test/answers").json()["answers"]
     assert [a["text"] for a in answers] == [PRESS_NOT_RECIPIENT]
