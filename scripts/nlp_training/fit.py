@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlp.hashing import DIM
+from nlp.learned import KINDS
 from nlp.textmodel import CLIP
 from scripts.nlp_training.corpus import LICENCES
 from scripts.nlp_training.table import Matrix, Table
@@ -31,8 +32,16 @@ HEADS = (
     ("sentiment", "softmax", (3e-5, 3e-5, 1.0)),
     ("category", "softmax", (1e-4, 3e-3, 10.0)),
     ("is_complaint", "sigmoid", (1e-4, 3e-5, 1.0)),
-    ("conflict", "sigmoid", (1e-4, 3e-5, 1.0)),
+    ("conflict", "sigmoid", (3e-5, 3e-5, 1.0)),
 )
+# The conflict head reads every fourth OpenSentimentCorpus sentence (in corpus order) as a citizen's
+# post; the other sentences, and every other head, keep the kind `sentence` (nlp/learned.py). With
+# all of them as `sentence`, the post column learned only the project's posts, most of them
+# conflicts: 301 of the 1,109 held-out corpus sentences read as posts were conflicts («На него
+# равнялись сколько уж там поколений американцев.» was aggression). With all of them as posts the
+# project's posts lost their conflicts (realworld2 0.873 → 0.802). A quarter, with the sparse l2 of
+# the conflict head lowered from 1e-4 to 3e-5, kept the project's sets (see the note of 2026-12-06).
+POSTED = {"conflict": ("opensentimentcorpus", 4)}
 THRESHOLDS = np.round(np.arange(0.35, 0.81, 0.05), 2)
 Index = npt.NDArray[np.int64]
 
@@ -165,6 +174,20 @@ def _standardised(table: Table) -> tuple[Matrix, Matrix, Matrix]:
     return np.clip((table.dense - mean) / scale, -CLIP, CLIP), mean, scale
 
 
+def _inputs(table: Table, z: Matrix, field: str, mean: Matrix, scale: Matrix) -> Matrix:
+    """The dense inputs of one head: `z`, with the kind of the POSTED rows read as a post."""
+    if field not in POSTED:
+        return z
+    source, every = POSTED[field]
+    rows = np.flatnonzero(np.asarray(table.sources) == source)[::every]
+    # The kind one-hot follows the category scores in nlp/learned.py `signal_vector`.
+    columns = len(table.embedding_columns) + len(table.categories) + np.arange(len(KINDS))
+    post = np.asarray([kind == "post" for kind in KINDS], dtype=np.float64)
+    posted = z.copy()
+    posted[np.ix_(rows, columns)] = np.clip((post - mean[columns]) / scale[columns], -CLIP, CLIP)
+    return posted
+
+
 def _predict(table: Table, z: Matrix, fitted: Fitted, picked: Index, kind: str) -> Matrix:
     buckets, values, rows = _subset(table, picked)
     return _probabilities(kind, _logits(fitted, buckets, values, rows, z[picked]))
@@ -180,7 +203,7 @@ def _thresholds(probs: Matrix, y: Matrix) -> list[float]:
 
 
 def _validate(
-    table: Table, z: Matrix, every: bool = True
+    table: Table, z: Matrix, mean: Matrix, scale: Matrix, every: bool = True
 ) -> tuple[dict[str, list[float]], dict[str, dict[str, Any]]]:
     """First fit on the rows outside the held-out fifth: thresholds, and the report per source
     (`every`: the softmax heads too, which need no threshold)."""
@@ -191,8 +214,9 @@ def _validate(
             continue
         picked, y = table.target(field)
         train, test = ~table.held_out[picked], table.held_out[picked]
-        fitted = _dequantised(fit_head(table, z, picked[train], y[train], kind, *_setting(l2)))
-        probs = _predict(table, z, fitted, picked[test], kind)
+        inputs = _inputs(table, z, field, mean, scale)
+        fitted = _dequantised(fit_head(table, inputs, picked[train], y[train], kind, *_setting(l2)))
+        probs = _predict(table, inputs, fitted, picked[test], kind)
         gold = y[test]
         if kind == "sigmoid":
             thresholds[field] = _thresholds(probs, gold)
@@ -226,19 +250,21 @@ def _scores(
 
 
 def report(table: Table) -> None:
-    z, _, _ = _standardised(table)
-    _validate(table, z)
+    z, mean, scale = _standardised(table)
+    _validate(table, z, mean, scale)
 
 
 def fit_model(table: Table) -> dict[str, Any]:
     """The arrays of nlp/models/text.npz."""
     z, mean, scale = _standardised(table)
-    thresholds, scores = _validate(table, z, every=False)
+    thresholds, scores = _validate(table, z, mean, scale, every=False)
     sparse, dense, bias, heads = [], [], [], []
     start = 0
     for field, kind, l2 in HEADS:
         picked, y = table.target(field)
-        fitted = fit_head(table, z, picked, y, kind, *_setting(l2))
+        fitted = fit_head(
+            table, _inputs(table, z, field, mean, scale), picked, y, kind, *_setting(l2)
+        )
         sparse.append(fitted.sparse)
         dense.append(fitted.dense)
         bias.append(fitted.bias)
