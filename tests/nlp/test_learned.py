@@ -111,3 +111,26 @@ def test_a_citizens_post_reads_like_the_same_comment(tagger, text: str) -> None:
     assert post.is_complaint and comment.is_complaint
     assert post.sentiment == comment.sentiment == "negative"
     assert "repeated" in post.conflict_reasons and "repeated" in comment.conflict_reasons
+
+
+NEWS = (
+    "Сборная Норвегии по биатлону выиграла эстафету, французы остались третьими.",
+    "Аналитики ожидают, что цены на жильё в следующем году вырастут ещё на пять процентов.",
+    "Премьер-министр пообещал собравшимся, что реформа будет доведена до конца.",
+    "Книга вышла тиражом в три тысячи экземпляров и уже переведена на два языка.",
+    "В прошлом веке на этом месте стояла деревянная церковь, сгоревшая в войну.",
+    "Учёные выяснили, что кошки узнают голос хозяина среди десятка чужих.",
+    "По мнению экспертов, рынок труда в регионе восстановится не раньше весны.",
+    "Фильм собрал в прокате больше, чем ожидали продюсеры.",
+    "Этот закон так и не был принят парламентом, хотя обсуждался три раза.",
+)
+
+
+def test_news_posted_as_it_is_is_no_conflict(tagger) -> None:
+    # The conflict head learned posts from the project's posts alone, most of them conflicts; four
+    # of these were (aggression, repeated) until it read some corpus sentences as posts (fit.py).
+    taggings = tagger.tag_many([TextItem(text, "post") for text in NEWS])
+    flagged = [
+        (t, one.conflict_reasons) for t, one in zip(NEWS, taggings, strict=True) if one.conflict
+    ]
+    assert flagged == []
