@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
+from nlp.gathering import CROWD, PLACE
 from nlp.scan import Scan
 from nlp.toxicity import ToxicityGuess
 
@@ -52,9 +53,12 @@ class ConflictDetector:
         reply: bool,
         people: int = 0,
         negative: bool = True,
+        called: int = 0,
     ) -> ConflictGuess:
         """`negative`: the message says something bad; capitals and «!!!» alone are no conflict
-        («СПАСИБО ЗА ПЛОЩАДКУ!!!», «ПОДСКАЖИТЕ РАСПИСАНИЕ»), only as the voice of a grievance."""
+        («СПАСИБО ЗА ПЛОЩАДКУ!!!», «ПОДСКАЖИТЕ РАСПИСАНИЕ»), only as the voice of a grievance.
+        `called`: nlp/gathering.py read a call to gather or block a road from the verb (2), or a
+        call to come all together (1), which is a conflict only with a grievance."""
         if reply:
             return ConflictGuess(("rude_reply",) if rude_reply else ())
         reasons: list[str] = []
@@ -69,7 +73,8 @@ class ConflictDetector:
             reasons.append("accusation")
         if scan.score("repeated") >= 1.0:
             reasons.append("repeated")
-        if scan.score("collective_action") >= 1.0 or self._appeals_upwards(scan):
+        gathering = called >= PLACE or (called >= CROWD and negative)
+        if scan.score("collective_action") >= 1.0 or gathering or self._appeals_upwards(scan):
             reasons.append("collective_action")
         return ConflictGuess(tuple(reasons))
 

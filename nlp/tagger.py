@@ -12,6 +12,7 @@ from nlp.category import OTHER, Categoriser, lexicon_name, located
 from nlp.config import TaggerConfig, load_config
 from nlp.conflict import ConflictDetector
 from nlp.entities import EntityFinder
+from nlp.gathering import GatheringReader
 from nlp.hashing import features
 from nlp.intents import IntentReader
 from nlp.learned import SOFT, Embedder, Signals, Vector
@@ -25,6 +26,7 @@ from nlp.sentiment import SentimentScorer
 from nlp.spelling import unmask_words
 from nlp.text import prepare
 from nlp.textmodel import Matrix, TextModel
+from nlp.threats import ThreatReader
 from nlp.toxicity import ToxicityScorer
 
 REPLY = "reply"
@@ -125,6 +127,8 @@ class Tagger:
         self.entities = EntityFinder(self.config, self.morph, self.people)
         self.categoriser = Categoriser(self.config)
         self.toxicity = ToxicityScorer(self.config)
+        self.threats = ThreatReader(self.config, self.morph)
+        self.gathering = GatheringReader(self.config, self.morph)
         self.conflicts = ConflictDetector(self.config)
         self.replies = ReplyJudge(self.config)
         self.intents = IntentReader(self.config)
@@ -269,7 +273,7 @@ class Tagger:
         people = [entity for entity in entities if entity.type == "PER"]
         scores = self._category_scores(words, scan, entities)
         category = self.categoriser.decide(scores)
-        toxicity = self.toxicity.score(text, scan)
+        toxicity = self.toxicity.score(text, scan, self.threats.read(analysis))
         polarity = self.sentiment.polarity(scan)
         # The citizen a reply greets («Уважаемая Г.И. Петрова!») is not a person answerable for it.
         named = [one for one in people if not _greeted(analysis, one)] if reply else people
@@ -278,7 +282,15 @@ class Tagger:
         positive = polarity.positive > polarity.negative + 1.0
         grievance = polarity.negative >= 1.0 or scan.score("complaint") >= 1.0
         conflict = self.conflicts.detect(
-            text, scan, toxicity, positive, rude, reply, len(people), negative=grievance
+            text,
+            scan,
+            toxicity,
+            positive,
+            rude,
+            reply,
+            len(people),
+            negative=grievance,
+            called=0 if reply else self.gathering.read(analysis),
         )
         intent = self.intents.read(
             analysis, scan, polarity.negative, polarity.positive, conflict.conflict

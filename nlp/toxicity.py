@@ -26,11 +26,12 @@ class ToxicityScorer:
     def __init__(self, config: TaggerConfig) -> None:
         self.obscene = config.regexes("obscene")
 
-    def score(self, text: str, scan: Scan) -> ToxicityGuess:
+    def score(self, text: str, scan: Scan, read_threat: float = 0.0) -> ToxicityGuess:
+        """`read_threat`: a threat nlp/threats.py read from the verb, on top of the lexicon's."""
         lowered = text.lower()
         obscene = sum(len(regex.findall(lowered)) for regex in self.obscene)
         insult = scan.score("insult")
-        threat = scan.score("threat")
+        threat = scan.score("threat") + read_threat
         clean = 1.0
         clean *= 0.1**obscene
         clean *= max(0.0, 1.0 - 0.8 * min(insult, 1.0)) * (0.6 if insult > 1.0 else 1.0)

@@ -1,0 +1,97 @@
+"""Calls to gather or block a road, read from the verb, for the wordings no lexicon phrase lists.
+
+A call speaks for a group that will go somewhere: «придём всем посёлком на слушания», «встанем на
+дорогу и будем стоять», «в понедельник идём к администрации», «выйдем всей улицей». Here a verb of
+going, gathering or blocking (`gathering_verbs`) in the first person plural — future, present or
+«давайте/будем» with its infinitive — counts when the same sentence names where power or traffic
+is (`gathering_places`: администрация, слушания) or who comes with the writer («всем двором»,
+«всей улицей»: `весь` with a `gathering_crowds` noun); standing on or blocking (`blocking_verbs`)
+counts with a road (`blocking_places`) too. «Поедем по этой дороге», «придём с детьми в парк»,
+«идём в магазин» and the administration's own «приходите на слушания» (second person) are no call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import pairwise
+
+from nlp.analysis import Analysis, Token
+from nlp.config import TaggerConfig
+from nlp.morph import Morphology
+
+LEXICONS = (
+    "gathering_verbs",
+    "gathering_places",
+    "gathering_crowds",
+    "blocking_verbs",
+    "blocking_places",
+)
+WE = frozenset({"VERB", "1per", "plur"})
+INCLUSIVE = frozenset({"VERB", "impr", "incl"})
+INFINITIVE = "INFN"
+AUXILIARY = frozenset({"будем", "давайте", "давай"})
+ALL = "весь"
+# «стоим по 40 минут на переезде» tells, «будем стоять на трассе» calls: only after «будем».
+STANDING = "стоять"
+PLACE, CROWD = 2, 1
+
+
+class GatheringReader:
+    def __init__(self, config: TaggerConfig, morph: Morphology) -> None:
+        self.verbs = frozenset(_normal(term) for term in config.lexicon("gathering_verbs"))
+        self.places = frozenset(_normal(term) for term in config.lexicon("gathering_places"))
+        self.crowds = frozenset(_normal(term) for term in config.lexicon("gathering_crowds"))
+        self.blocking = frozenset(_normal(term) for term in config.lexicon("blocking_verbs"))
+        self.roads = frozenset(_normal(term) for term in config.lexicon("blocking_places"))
+        self.morph = morph
+        self._ours = lru_cache(maxsize=50_000)(self._first_person_plural)
+        self._infinitive = lru_cache(maxsize=50_000)(self._infinitive_of)
+
+    def read(self, analysis: Analysis) -> int:
+        """PLACE for a call to a place of power or onto a road, CROWD for «соберёмся всем двором»
+        alone (a clean-up day is called so too: nlp/conflict.py wants a grievance with it), else
+        0."""
+        tokens = analysis.tokens
+        found = 0
+        for number, token in enumerate(tokens):
+            word = token.text.lower()
+            lemmas = self._ours(word) - {STANDING}
+            if word in AUXILIARY:
+                lemmas = lemmas | self._infinitives_after(tokens, number)
+            if not lemmas & (self.verbs | self.blocking):
+                continue
+            sentence = [one for one in tokens if one.sent == token.sent]
+            if any(one.lemma in self.places for one in sentence):
+                return PLACE
+            if lemmas & self.blocking and any(one.lemma in self.roads for one in sentence):
+                return PLACE
+            if any(
+                one.lemma == ALL and other.lemma in self.crowds for one, other in pairwise(sentence)
+            ):
+                found = CROWD
+        return found
+
+    def _first_person_plural(self, word: str) -> frozenset[str]:
+        return frozenset(
+            _normal(parse.normal_form)
+            for parse in self.morph.parses(word)
+            if set(parse.tag.grammemes) >= WE or set(parse.tag.grammemes) >= INCLUSIVE
+        )
+
+    def _infinitive_of(self, word: str) -> frozenset[str]:
+        return frozenset(
+            _normal(parse.normal_form)
+            for parse in self.morph.parses(word)
+            if INFINITIVE in parse.tag.grammemes
+        )
+
+    def _infinitives_after(self, tokens: Sequence[Token], number: int) -> frozenset[str]:
+        found: frozenset[str] = frozenset()
+        for token in tokens[number + 1 : number + 3]:
+            found |= self._infinitive(token.text.lower())
+        return found
+
+
+def _normal(word: str) -> str:
+    return word.lower().replace("ё", "е")
