@@ -12,13 +12,11 @@ counts with a road (`blocking_places`) too. «Поедем по этой дор�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
 from itertools import pairwise
 
-from nlp.analysis import Analysis, Token
+from nlp.analysis import Analysis
 from nlp.config import TaggerConfig
-from nlp.morph import Morphology
+from nlp.verbs import VerbForms, normal
 
 LEXICONS = (
     "gathering_verbs",
@@ -29,7 +27,6 @@ LEXICONS = (
 )
 WE = frozenset({"VERB", "1per", "plur"})
 INCLUSIVE = frozenset({"VERB", "impr", "incl"})
-INFINITIVE = "INFN"
 AUXILIARY = frozenset({"будем", "давайте", "давай"})
 ALL = "весь"
 # «стоим по 40 минут на переезде» tells, «будем стоять на трассе» calls: only after «будем».
@@ -38,15 +35,13 @@ PLACE, CROWD = 2, 1
 
 
 class GatheringReader:
-    def __init__(self, config: TaggerConfig, morph: Morphology) -> None:
-        self.verbs = frozenset(_normal(term) for term in config.lexicon("gathering_verbs"))
-        self.places = frozenset(_normal(term) for term in config.lexicon("gathering_places"))
-        self.crowds = frozenset(_normal(term) for term in config.lexicon("gathering_crowds"))
-        self.blocking = frozenset(_normal(term) for term in config.lexicon("blocking_verbs"))
-        self.roads = frozenset(_normal(term) for term in config.lexicon("blocking_places"))
-        self.morph = morph
-        self._ours = lru_cache(maxsize=50_000)(self._first_person_plural)
-        self._infinitive = lru_cache(maxsize=50_000)(self._infinitive_of)
+    def __init__(self, config: TaggerConfig, verbs: VerbForms) -> None:
+        self.going = frozenset(normal(term) for term in config.lexicon("gathering_verbs"))
+        self.places = frozenset(normal(term) for term in config.lexicon("gathering_places"))
+        self.crowds = frozenset(normal(term) for term in config.lexicon("gathering_crowds"))
+        self.blocking = frozenset(normal(term) for term in config.lexicon("blocking_verbs"))
+        self.roads = frozenset(normal(term) for term in config.lexicon("blocking_places"))
+        self.verbs = verbs
 
     def read(self, analysis: Analysis) -> int:
         """PLACE for a call to a place of power or onto a road, CROWD for «соберёмся всем двором»
@@ -56,10 +51,10 @@ class GatheringReader:
         found = 0
         for number, token in enumerate(tokens):
             word = token.text.lower()
-            lemmas = self._ours(word) - {STANDING}
+            lemmas = self.verbs.lemmas(word, WE, INCLUSIVE) - {STANDING}
             if word in AUXILIARY:
-                lemmas = lemmas | self._infinitives_after(tokens, number)
-            if not lemmas & (self.verbs | self.blocking):
+                lemmas = lemmas | self.verbs.infinitives_after(tokens, number)
+            if not lemmas & (self.going | self.blocking):
                 continue
             sentence = [one for one in tokens if one.sent == token.sent]
             if any(one.lemma in self.places for one in sentence):
@@ -71,27 +66,3 @@ class GatheringReader:
             ):
                 found = CROWD
         return found
-
-    def _first_person_plural(self, word: str) -> frozenset[str]:
-        return frozenset(
-            _normal(parse.normal_form)
-            for parse in self.morph.parses(word)
-            if set(parse.tag.grammemes) >= WE or set(parse.tag.grammemes) >= INCLUSIVE
-        )
-
-    def _infinitive_of(self, word: str) -> frozenset[str]:
-        return frozenset(
-            _normal(parse.normal_form)
-            for parse in self.morph.parses(word)
-            if INFINITIVE in parse.tag.grammemes
-        )
-
-    def _infinitives_after(self, tokens: Sequence[Token], number: int) -> frozenset[str]:
-        found: frozenset[str] = frozenset()
-        for token in tokens[number + 1 : number + 3]:
-            found |= self._infinitive(token.text.lower())
-        return found
-
-
-def _normal(word: str) -> str:
-    return word.lower().replace("ё", "е")

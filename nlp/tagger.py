@@ -28,6 +28,7 @@ from nlp.text import prepare
 from nlp.textmodel import Matrix, TextModel
 from nlp.threats import ThreatReader
 from nlp.toxicity import ToxicityScorer
+from nlp.verbs import VerbForms
 
 REPLY = "reply"
 # How the category head joins the lexicon scores: the setting the cross-validation of the
@@ -127,8 +128,9 @@ class Tagger:
         self.entities = EntityFinder(self.config, self.morph, self.people)
         self.categoriser = Categoriser(self.config)
         self.toxicity = ToxicityScorer(self.config)
-        self.threats = ThreatReader(self.config, self.morph)
-        self.gathering = GatheringReader(self.config, self.morph)
+        verbs = VerbForms(self.morph)
+        self.threats = ThreatReader(self.config, verbs)
+        self.gathering = GatheringReader(self.config, verbs)
         self.conflicts = ConflictDetector(self.config)
         self.replies = ReplyJudge(self.config)
         self.intents = IntentReader(self.config)
