@@ -12,9 +12,10 @@ counts with a road (`blocking_places`) too. «Поедем по этой дор�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 
-from nlp.analysis import Analysis
+from nlp.analysis import Analysis, Span, Token
 from nlp.config import TaggerConfig
 from nlp.verbs import VerbForms, normal
 
@@ -29,6 +30,8 @@ WE = frozenset({"VERB", "1per", "plur"})
 INCLUSIVE = frozenset({"VERB", "impr", "incl"})
 AUXILIARY = frozenset({"будем", "давайте", "давай"})
 ALL = "весь"
+EVERYONE = "все"
+LOC = "LOC"
 # «стоим по 40 минут на переезде» tells, «будем стоять на трассе» calls: only after «будем».
 STANDING = "стоять"
 PLACE, CROWD = 2, 1
@@ -59,10 +62,24 @@ class GatheringReader:
             sentence = [one for one in tokens if one.sent == token.sent]
             if any(one.lemma in self.places for one in sentence):
                 return PLACE
-            if lemmas & self.blocking and any(one.lemma in self.roads for one in sentence):
-                return PLACE
-            if any(
-                one.lemma == ALL and other.lemma in self.crowds for one, other in pairwise(sentence)
+            if lemmas & self.blocking and (
+                any(one.lemma in self.roads for one in sentence)
+                or any(_within(span, sentence) for span in analysis.spans if span.type == LOC)
             ):
+                # «встанем на дорогу», «перекрываем Заречную полностью»
+                return PLACE
+            if self._all_of_us(tokens, number, sentence):
                 found = CROWD
         return found
+
+    def _all_of_us(self, tokens: Sequence[Token], number: int, sentence: Sequence[Token]) -> bool:
+        """«всем двором», «всей улицей»; or «все» next to the verb: «приходим все», «все встаём»."""
+        pairs = pairwise(sentence)
+        if any(one.lemma == ALL and other.lemma in self.crowds for one, other in pairs):
+            return True
+        near = tokens[max(0, number - 1) : number + 2]
+        return any(one.text.lower() == EVERYONE for one in near)
+
+
+def _within(span: Span, sentence: Sequence[Token]) -> bool:
+    return bool(sentence) and sentence[0].start <= span.start < sentence[-1].stop

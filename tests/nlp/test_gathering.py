@@ -9,6 +9,8 @@ CALLS = (
     "Давайте соберёмся и пойдём на приём к главе.",
     "Будем стоять на трассе, пока не отремонтируют мост.",
     "Выйдем на трассу всей деревней, раз по-другому не слышат.",
+    "в субботу перекрываем Заречную полностью, иначе не услышат",
+    "Завтра в 7 утра все встаём на мосту, пусть видят.",
 )
 NO_CALLS = (
     "Придём с детьми на праздник в парк.",
@@ -28,6 +30,13 @@ def test_a_call_to_gather_is_read_from_the_verb(tagger, text: str) -> None:
 @pytest.mark.parametrize("text", NO_CALLS)
 def test_going_somewhere_is_no_call(tagger, text: str) -> None:
     assert tagger.gathering.read(tagger.pipeline.analyse(text)) == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["Приходим все на собрание в четверг!", "Мы все идём в кино на Советской."]
+)
+def test_all_of_us_coming_is_a_call_of_the_weaker_kind(tagger, text: str) -> None:
+    assert tagger.gathering.read(tagger.pipeline.analyse(text)) == CROWD
 
 
 def test_coming_all_together_needs_a_grievance(tagger) -> None:
