@@ -36,6 +36,12 @@ CASES = [
     # Everyday senses of «закопать», «разнести» are no threat.
     ("Трубу на Механизаторов за ночь раскопали, заменили и закопали, спасибо!", []),
     ("Мусор со свалки ветром разнесло по всему полю", []),
+    # A formal repeated request, and a threat and a call to gather in words no lexicon phrase has
+    # (nlp/threats.py and nlp/gathering.py read them from the verb).
+    ("Повторно прошу сообщить сроки ремонта крыльца у дома 7 по улице Мира", ["repeated"]),
+    ("Обращаюсь к вам уже второй раз по поводу освещения на Северной", ["repeated"]),
+    ("Колёса проколю тому, кто собак у школы травит", ["aggression"]),
+    ("Встанем на дорогу в субботу всей деревней, раз не понимают", ["collective_action"]),
 ]
 
 
