@@ -31,6 +31,10 @@ class ImapConnector:
         self.cfg: ImapSettings = settings.connectors.imap
         self.pos_url = settings.connectors.pos.public_url
         self.box: BaseMailBox | None = None
+        self.password = ""
+        # The folder was selected once: a log-in that finds none is the server moving or
+        # recreating it (a new UIDVALIDITY), retried; before that it is a wrong setting.
+        self.folder_seen = False
 
     @property
     def scope(self) -> str:
@@ -46,47 +50,57 @@ class ImapConnector:
                 f"IMAP-сервер отклонил вход; проверьте {PREFIX}USERNAME и {PREFIX}PASSWORD."
             ) from exc
         except MailboxFolderSelectError as exc:
+            if self.folder_seen:
+                raise Transient(
+                    f"IMAP: папки {self.cfg.folder!r} сейчас нет на сервере; ждём её", code="folder"
+                ) from exc
             raise ConfigMissing(
                 f"Нет папки {self.cfg.folder!r}; проверьте {PREFIX}FOLDER."
             ) from exc
         except TRANSIENT as exc:
             raise Transient(f"IMAP: {type(exc).__name__}", code="network") from exc
+        self.folder_seen = True
         return box
+
+    def _session(self) -> BaseMailBox:
+        """The logged-in session; a new one after a transient error dropped the old (so a retry
+        of a read or of IDLE logs in again instead of finding no session)."""
+        if self.box is None:
+            self.box = self._login(self.password)
+        return self.box
 
     def _fetch(self, last_uid: int) -> tuple[int, list[tuple[int, MailMessage]]]:
         """(UIDVALIDITY, [(uid, letter)…]) of the next batch above last_uid."""
-        assert self.box is not None
+        session = self._session()
         try:
-            validity = int(self.box.folder.status(self.cfg.folder, ["UIDVALIDITY"])["UIDVALIDITY"])
-            uids = [int(u) for u in self.box.uids(AND(uid=f"{last_uid + 1}:*"))]
+            validity = int(session.folder.status(self.cfg.folder, ["UIDVALIDITY"])["UIDVALIDITY"])
+            uids = [int(u) for u in session.uids(AND(uid=f"{last_uid + 1}:*"))]
             todo = sorted(u for u in uids if u > last_uid)[: self.cfg.batch]
             if not todo:
                 return validity, []
-            letters = self.box.fetch(AND(uid=[str(u) for u in todo]), mark_seen=False, bulk=True)
+            letters = session.fetch(AND(uid=[str(u) for u in todo]), mark_seen=False, bulk=True)
             return validity, sorted(((int(m.uid or 0), m) for m in letters), key=lambda x: x[0])
         except TRANSIENT as exc:
             self.box = None
             raise Transient(f"IMAP: {type(exc).__name__}", code="network") from exc
 
     def _idle(self) -> None:
-        assert self.box is not None
+        session = self._session()
         try:
-            self.box.idle.wait(timeout=self.cfg.idle_seconds)
+            session.idle.wait(timeout=self.cfg.idle_seconds)
         except TRANSIENT as exc:
             self.box = None
             raise Transient(f"IMAP IDLE: {type(exc).__name__}", code="network") from exc
 
     async def run(self, ctx: Context) -> None:
-        password = secret(self.cfg.password, self.cfg.password_file, f"{PREFIX}PASSWORD")
+        self.password = secret(self.cfg.password, self.cfg.password_file, f"{PREFIX}PASSWORD")
         box = Mailbox(self.cfg.official_addresses, self.cfg.pos_senders, self.pos_url, ctx.zone)
         try:
             while not ctx.stop.is_set():
-                if self.box is None:
-                    self.box = await ctx.retrying(lambda: asyncio.to_thread(self._login, password))
+                await ctx.retrying(lambda: asyncio.to_thread(self._session))
                 if not await self._drain(ctx, box):
                     ctx.metrics.polled(ctx.name)
-                    if self.box is not None:
-                        await ctx.retrying(lambda: asyncio.to_thread(self._idle))
+                    await ctx.retrying(lambda: asyncio.to_thread(self._idle))
         finally:
             if self.box is not None:
                 await asyncio.to_thread(self.box.logout)

@@ -3,6 +3,7 @@ Letters are delivered with IMAP APPEND, as an MTA would put them into the mailbo
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -33,8 +34,15 @@ class Box:
                 mb.append(letter, self.folder)
 
     def recreate(self) -> None:
+        self.delete()
+        self.create()
+
+    def delete(self) -> None:
         with self.client() as mb:
             mb.folder.delete(self.folder)
+
+    def create(self) -> None:
+        with self.client() as mb:
             mb.folder.create(self.folder)
 
 
@@ -129,6 +137,23 @@ def test_kill_9_and_a_new_uidvalidity_lose_and_repeat_nothing(box: Box, run: Run
     assert max(counts.values()) <= 2  # at most the one letter in flight at the kill
     assert sum(counts.values()) <= 8
     wait_for(lambda: run.cursors()[scope]["uidvalidity"] != first_validity, what="UIDVALIDITY")
+
+
+def test_a_folder_gone_for_a_moment_is_waited_for(box: Box, run: Run) -> None:
+    # The server recreates the folder (a move, a restore): a log-in that finds no folder after
+    # the connector has read it is retried. Under load this happened inside the UIDVALIDITY
+    # test above, between its delete and create, and stopped the connector for good.
+    now = datetime.now(UTC)
+    box.deliver(letters.plain(now, "Обращение: не горит фонарь на Садовой"))
+    start(run, box)
+    wait_for(lambda: len(run.ids()) == 1, 60, "первое письмо")
+    box.delete()
+    # The folder stays away for 6 s: IDLE returns within 2 s, the next read finds no folder, and
+    # so do the log-ins after it.
+    time.sleep(6)
+    box.create()
+    box.deliver(letters.plain(now, "Новое: яма у остановки на Садовой", minutes=1))
+    wait_for(lambda: len(run.ids()) == 2, 60, "письмо после возврата папки")
 
 
 def test_idle_brings_a_new_letter(box: Box, run: Run) -> None:
