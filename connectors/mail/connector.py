@@ -97,7 +97,7 @@ class ImapConnector:
         box = Mailbox(self.cfg.official_addresses, self.cfg.pos_senders, self.pos_url, ctx.zone)
         try:
             while not ctx.stop.is_set():
-                await ctx.retrying(lambda: asyncio.to_thread(self._session))
+                # The read and IDLE log in when the session is gone (`_session`).
                 if not await self._drain(ctx, box):
                     ctx.metrics.polled(ctx.name)
                     await ctx.retrying(lambda: asyncio.to_thread(self._idle))

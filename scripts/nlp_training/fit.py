@@ -202,8 +202,15 @@ def _thresholds(probs: Matrix, y: Matrix) -> list[float]:
     return best
 
 
+def _head_inputs(table: Table) -> tuple[dict[str, Matrix], Matrix, Matrix]:
+    """Each head's dense inputs (one standardised matrix, a copy only for a POSTED head), with
+    the standardisation's mean and scale."""
+    z, mean, scale = _standardised(table)
+    return {field: _inputs(table, z, field, mean, scale) for field, _, _ in HEADS}, mean, scale
+
+
 def _validate(
-    table: Table, z: Matrix, mean: Matrix, scale: Matrix, every: bool = True
+    table: Table, inputs: dict[str, Matrix], every: bool = True
 ) -> tuple[dict[str, list[float]], dict[str, dict[str, Any]]]:
     """First fit on the rows outside the held-out fifth: thresholds, and the report per source
     (`every`: the softmax heads too, which need no threshold)."""
@@ -214,9 +221,9 @@ def _validate(
             continue
         picked, y = table.target(field)
         train, test = ~table.held_out[picked], table.held_out[picked]
-        inputs = _inputs(table, z, field, mean, scale)
-        fitted = _dequantised(fit_head(table, inputs, picked[train], y[train], kind, *_setting(l2)))
-        probs = _predict(table, inputs, fitted, picked[test], kind)
+        z = inputs[field]
+        fitted = _dequantised(fit_head(table, z, picked[train], y[train], kind, *_setting(l2)))
+        probs = _predict(table, z, fitted, picked[test], kind)
         gold = y[test]
         if kind == "sigmoid":
             thresholds[field] = _thresholds(probs, gold)
@@ -250,21 +257,18 @@ def _scores(
 
 
 def report(table: Table) -> None:
-    z, mean, scale = _standardised(table)
-    _validate(table, z, mean, scale)
+    _validate(table, _head_inputs(table)[0])
 
 
 def fit_model(table: Table) -> dict[str, Any]:
     """The arrays of nlp/models/text.npz."""
-    z, mean, scale = _standardised(table)
-    thresholds, scores = _validate(table, z, mean, scale, every=False)
+    inputs, mean, scale = _head_inputs(table)
+    thresholds, scores = _validate(table, inputs, every=False)
     sparse, dense, bias, heads = [], [], [], []
     start = 0
     for field, kind, l2 in HEADS:
         picked, y = table.target(field)
-        fitted = fit_head(
-            table, _inputs(table, z, field, mean, scale), picked, y, kind, *_setting(l2)
-        )
+        fitted = fit_head(table, inputs[field], picked, y, kind, *_setting(l2))
         sparse.append(fitted.sparse)
         dense.append(fitted.dense)
         bias.append(fitted.bias)
