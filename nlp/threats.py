@@ -4,7 +4,8 @@ A threat says what the writer will do to someone: «колёса проколю�
 морду», «приду с ружьём». The threat lexicon (toxicity.yaml `threat`) holds set phrases; here a
 first-person future of a verb of harm (`harm_verbs`), or «буду/будем» with its infinitive, counts
 when the same sentence names something to harm (`harm_targets`: a person, a window, a car) or
-addresses a person; and a first-person «приду/приедем…» counts with a weapon (`weapons`) after «с».
+addresses a person; and a first-person «приду/приедем/выйду…» counts with a weapon (`weapons`)
+after «с».
 «Побью рекорд», «разобью клумбу», «прибью полку» name nothing to harm and are no threat.
 
 The verb forms come from pymorphy's dictionary (nlp/verbs.py).
@@ -21,7 +22,9 @@ from nlp.verbs import VerbForms, normal
 LEXICONS = ("harm_verbs", "harm_targets", "weapons")
 FUTURE = frozenset({"VERB", "1per", "futr"})
 AUXILIARY = frozenset({"буду", "будем"})
-COMING = frozenset({"прийти", "приехать", "явиться", "заявиться", "нагрянуть", "пойти", "поехать"})
+COMING = frozenset(
+    {"прийти", "приехать", "явиться", "заявиться", "нагрянуть", "пойти", "поехать", "выйти"}
+)
 # A person spoken to or about: «вам», «тебя», «его», «их».
 PERSONS = frozenset({"вы", "ты", "он", "она", "они"})
 SELF = "себя"

@@ -30,6 +30,10 @@ CASES = [
         "post",
         "negative",
     ),
+    # Everyday posts: evaluative words the municipal lexicon lacked (sentiment.yaml).
+    ("Сходили на концерт, потрясающий вечер, музыканты просто волшебные", "post", "positive"),
+    ("Грустно, что любимое кафе закрылось, теперь и посидеть негде", "post", "negative"),
+    ("Какая прекрасная книга, читала не отрываясь", "post", "positive"),
 ]
 
 
