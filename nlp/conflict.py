@@ -31,6 +31,8 @@ SHOUT = re.compile(r"\b[А-ЯЁ]{4,}\b")
 @dataclass(frozen=True, slots=True)
 class ConflictGuess:
     reasons: tuple[str, ...]
+    # The reasons the sentence readers found (nlp/repeats.py, nlp/rhetoric.py), not a lexicon.
+    read: tuple[str, ...] = ()
 
     @property
     def conflict(self) -> bool:
@@ -54,11 +56,15 @@ class ConflictDetector:
         people: int = 0,
         negative: bool = True,
         called: int = 0,
+        repeated: bool = False,
+        accused: bool = False,
     ) -> ConflictGuess:
         """`negative`: the message says something bad; capitals and «!!!» alone are no conflict
         («СПАСИБО ЗА ПЛОЩАДКУ!!!», «ПОДСКАЖИТЕ РАСПИСАНИЕ»), only as the voice of a grievance.
         `called`: nlp/gathering.py read a call to gather or block a road from the verb (2), or a
-        call to come all together (1), which is a conflict only with a grievance."""
+        call to come all together (1), which is a conflict only with a grievance.
+        `repeated`: nlp/repeats.py read applying more than once from the sentence; `accused`:
+        nlp/rhetoric.py read a rhetorical question or waiting for a tragedy."""
         if reply:
             return ConflictGuess(("rude_reply",) if rude_reply else ())
         reasons: list[str] = []
@@ -69,14 +75,16 @@ class ConflictDetector:
         if scan.score("outrage") >= 1.0 or (not positive and (swearing or shouting)):
             reasons.append("outrage")
         named = people > 0 or scan.score("officials") > 0
-        if scan.score("accusation") >= 1.0 or (named and scan.score("accusation_light") >= 1.0):
+        light = named and scan.score("accusation_light") >= 1.0
+        if scan.score("accusation") >= 1.0 or light or accused:
             reasons.append("accusation")
-        if scan.score("repeated") >= 1.0:
+        if scan.score("repeated") >= 1.0 or repeated:
             reasons.append("repeated")
         gathering = called >= PLACE or (called >= CROWD and negative)
         if scan.score("collective_action") >= 1.0 or gathering or self._appeals_upwards(scan):
             reasons.append("collective_action")
-        return ConflictGuess(tuple(reasons))
+        read = (("repeated",) if repeated else ()) + (("accusation",) if accused else ())
+        return ConflictGuess(tuple(reasons), read)
 
     def _shouts(self, text: str) -> bool:
         if EXCLAMATIONS.search(text) or len(INDIGNANT.findall(text)) >= 2:

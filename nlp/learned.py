@@ -61,6 +61,9 @@ class Signals:
     concrete: float = 0.0
     dates: int = 0
     people: int = 0
+    # Reasons read from the sentence (nlp/repeats.py, nlp/rhetoric.py): the tagger keeps them
+    # whatever the conflict head says; the heads do not read this field.
+    read_reasons: tuple[str, ...] = ()
 
 
 def signal_vector(signals: Signals, categories: Sequence[str]) -> list[float]:

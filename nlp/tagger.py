@@ -20,7 +20,9 @@ from nlp.lexicon import Word, words_of
 from nlp.morph import Morphology
 from nlp.people import PersonNamer
 from nlp.pipeline import Pipeline
+from nlp.repeats import RepeatReader
 from nlp.replies import ReplyJudge
+from nlp.rhetoric import RhetoricReader
 from nlp.scan import Scan, Scanner
 from nlp.sentiment import SentimentScorer
 from nlp.spelling import unmask_words
@@ -131,6 +133,8 @@ class Tagger:
         verbs = VerbForms(self.morph)
         self.threats = ThreatReader(self.config, verbs)
         self.gathering = GatheringReader(self.config, verbs)
+        self.repeats = RepeatReader(self.config)
+        self.rhetoric = RhetoricReader(self.config)
         self.conflicts = ConflictDetector(self.config)
         self.replies = ReplyJudge(self.config)
         self.intents = IntentReader(self.config)
@@ -215,6 +219,11 @@ class Tagger:
             # «будем жаловаться губернатору») is kept: the heads, with few of them to learn from,
             # miss some, and these two are the critical ones.
             kept = [one for one in KEPT_REASONS if one in signals.conflict_reasons]
+            # So is a repeated complaint or an accusing question read from the sentence: a head
+            # of n-grams dilutes them in a longer text («Вы там совсем обнаглели?! Третий раз пишу
+            # про…» had accusation 0.01 and repeated 0.11), and the readers were precise on the
+            # sets (see nlp/repeats.py, nlp/rhetoric.py).
+            kept += [one for one in signals.read_reasons if one not in kept]
             # Any other reason the lexicons name is kept when the head is near its threshold
             # (NEAR of it): «Третий раз пишу про коробку!» had «repeated» at 0.48 of 0.60, while
             # «свет пропал третий раз за месяц» (the problem repeats, not the complaint) has 0.00.
@@ -293,6 +302,8 @@ class Tagger:
             len(people),
             negative=grievance,
             called=0 if reply else self.gathering.read(analysis),
+            repeated=not reply and self.repeats.read(analysis),
+            accused=not reply and self.rhetoric.read(analysis),
         )
         intent = self.intents.read(
             analysis, scan, polarity.negative, polarity.positive, conflict.conflict
@@ -340,6 +351,7 @@ class Tagger:
             concrete=judged.concrete_score if judged else 0.0,
             dates=judged.dates if judged else 0,
             people=len(people),
+            read_reasons=conflict.read,
         )
         return tagging, signals
 
