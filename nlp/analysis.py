@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 WORDLIKE = re.compile(r"[^\W_]")
 
@@ -47,6 +48,14 @@ class Analysis:
     @property
     def lemmas(self) -> list[str]:
         return [token.lemma for token in self.tokens if token.is_word]
+
+    @property
+    def sentences(self) -> list[range]:
+        """The token indices of each sentence, in order (a sentence's tokens are adjacent)."""
+        tokens = self.tokens
+        breaks = [n for n in range(1, len(tokens)) if tokens[n].sent != tokens[n - 1].sent]
+        edges = [0, *breaks, len(tokens)]
+        return [range(start, stop) for start, stop in pairwise(edges) if start < stop]
 
     def span_tokens(self, span: Span) -> tuple[Token, ...]:
         return self.tokens[span.first : span.last + 1]

@@ -74,13 +74,9 @@ class RepeatReader:
 
     def read(self, analysis: Analysis) -> bool:
         """True when some sentence of the message tells of applying more than once."""
-        tokens = analysis.tokens
-        sentences: dict[int, list[int]] = {}
-        for number, token in enumerate(tokens):
-            sentences.setdefault(token.sent, []).append(number)
-        return any(self._sentence(tokens, numbers) for numbers in sentences.values())
+        return any(self._sentence(analysis.tokens, numbers) for numbers in analysis.sentences)
 
-    def _sentence(self, tokens: Sequence[Token], numbers: list[int]) -> bool:
+    def _sentence(self, tokens: Sequence[Token], numbers: range) -> bool:
         applying = [n for n in numbers if self._applies(tokens, n)]
         nouns = [n for n in numbers if normal(tokens[n].lemma) in self.nouns]
         if any(self._counted(tokens, n, bool(applying)) for n in nouns):
@@ -117,7 +113,7 @@ class RepeatReader:
             normal(one.lemma) in self.verbs for one in after[negated[0] + 1 : negated[0] + 3]
         )
 
-    def _often(self, tokens: Sequence[Token], number: int, numbers: list[int]) -> bool:
+    def _often(self, tokens: Sequence[Token], number: int, numbers: range) -> bool:
         for n in _clause(tokens, number, numbers):
             token = tokens[n]
             lemma = normal(token.lemma)
@@ -154,7 +150,7 @@ class RepeatReader:
         before = tokens[max(0, number - 4) : number]
         return applying or any(normal(one.lemma) in OWN for one in before)
 
-    def _dates(self, tokens: Sequence[Token], numbers: list[int]) -> int:
+    def _dates(self, tokens: Sequence[Token], numbers: range) -> int:
         """The longest list of days or months in the sentence: «3, 10 и 17 июня» is 3."""
         if not any(normal(tokens[n].lemma) in MONTHS for n in numbers):
             return 0
@@ -174,7 +170,7 @@ class RepeatReader:
         return best
 
 
-def _clause(tokens: Sequence[Token], number: int, numbers: list[int]) -> list[int]:
+def _clause(tokens: Sequence[Token], number: int, numbers: range) -> list[int]:
     """The sentence's tokens within REACH of `number` that no punctuation parts from it."""
     near = []
     for step in (-1, 1):

@@ -34,11 +34,8 @@ class RhetoricReader:
 
     def read(self, analysis: Analysis) -> bool:
         """True when a sentence accuses by a rhetorical question or by waiting for a tragedy."""
-        tokens = analysis.tokens
-        sentences: dict[int, list[Token]] = {}
-        for token in tokens:
-            sentences.setdefault(token.sent, []).append(token)
-        return any(self._asks(sentence) or self._waits(sentence) for sentence in sentences.values())
+        sentences = [analysis.tokens[one.start : one.stop] for one in analysis.sentences]
+        return any(self._asks(sentence) or self._waits(sentence) for sentence in sentences)
 
     def _asks(self, sentence: Sequence[Token]) -> bool:
         if not any(QUESTION in token.text for token in sentence):

@@ -67,3 +67,12 @@ def test_an_accusation_read_from_the_sentence_outweighs_the_head(tagger) -> None
     text = "Вы там совсем обнаглели?! Третий раз пишу про разбитую хоккейную коробку у стадиона!"
     tagging = tagger.tag(TextItem(text, "post"))
     assert {"accusation", "repeated"} <= set(tagging.conflict_reasons)
+
+
+def test_sentences_are_ranges_of_adjacent_tokens() -> None:
+    from nlp.analysis import Analysis, Token
+
+    words = [("Яма", 0), ("опять", 0), (".", 0), ("Пишу", 1), ("снова", 1)]
+    tokens = tuple(Token(0, 0, text, "X", (), text.lower(), sent) for text, sent in words)
+    assert Analysis("", tokens, ()).sentences == [range(0, 3), range(3, 5)]
+    assert Analysis("", (), ()).sentences == []
