@@ -25,7 +25,7 @@ class SentimentScorer:
         positive = scan.score("positive")
         negative = scan.score("negative")
         # Ironic praise («просто шедевр», «спасибо за ещё одну зиму») next to thanks or a complaint.
-        sarcasm = (positive > 0 or negative > 0) and scan.score("sarcasm") >= 1.0
+        sarcasm = (positive > 0 or negative > 0) and _ironic(scan) >= 1.0
         if sarcasm:
             positive, negative = 0.0, negative + 2.0
         return Polarity(positive, negative, sarcasm)
@@ -50,3 +50,17 @@ class SentimentScorer:
         if negative >= 3.0 and negative > positive:
             return "negative"
         return "neutral"
+
+
+def _ironic(scan: Scan) -> float:
+    """The sarcasm lexicon's score without the hits whose last word opens praise that runs on
+    past them: «спасибо ... без» is irony in «спасибо, ещё одну зиму без света» but not in
+    «спасибо, оформили выплату без очередей», where «без очередей» is a positive term. «Ну
+    спасибо» stays irony: the praise «спасибо» ends with it."""
+    praise = [(hit.start, hit.stop) for hit in scan.hits("positive")]
+    kept = {
+        hit.term
+        for hit in scan.hits("sarcasm")
+        if not any(hit.start < start < hit.stop < stop for start, stop in praise)
+    }
+    return sum(term.weight for term in kept)

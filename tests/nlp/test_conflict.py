@@ -44,6 +44,10 @@ CASES = [
     ("Третий год прошу засыпать яму у колонки на Полевой", ["repeated"]),
     ("Колёса проколю тому, кто собак у школы травит", ["aggression"]),
     ("Встанем на дорогу в субботу всей деревней, раз не понимают", ["collective_action"]),
+    # Going out in protest is said in the first person plural or of others; a wheelchair user
+    # who cannot go out calls nobody.
+    ("Пандуса нет, самостоятельно выйти на улицу я не могу уже два года. Прошу установить.", []),
+    ("Если свет не дадут к вечеру, выйдем на улицу всем посёлком", ["collective_action"]),
 ]
 
 

@@ -24,6 +24,12 @@ CASES = [
     # Sarcastic thanks stay negative whatever the learned head says.
     ("Спасибо, администрация, за ещё одну неделю без горячей воды", "comment", "negative"),
     ("Новая горка во дворе просто шедевр: ржавая и без перил", "comment", "negative"),
+    # «Без очередей» after a thank-you is praise, not «спасибо … без света».
+    (
+        "Спасибо социальной защите! Выплату оформили быстро, без очередей. Приятно удивлены!!!",
+        "comment",
+        "positive",
+    ),
     # A conflict is negative even when the learned head alone would call it neutral.
     (
         "Позор! Детская площадка на улице Гагарина, 345 разломана, дети травмируются!",
