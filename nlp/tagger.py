@@ -208,6 +208,20 @@ class Tagger:
         if "category" in probs:
             changes.update(self._category(signals, probs["category"]))
         if signals.kind == REPLY:
+            # The rude phrases and cues are precise but miss replies that lecture or blame
+            # without stock words («Надо следить за новостями, а не возмущаться в комментариях»):
+            # the head, fitted on labelled replies, adds what they miss.
+            if (
+                "rude_reply" in probs
+                and not tagging.rude_reply
+                and model.flags("rude_reply", probs["rude_reply"])
+            ):
+                changes.update(
+                    rude_reply=True,
+                    conflict=True,
+                    conflict_reasons=["rude_reply"],
+                    sentiment="negative",
+                )
             return replace(tagging, **changes)
         if "is_complaint" in probs:
             changes["is_complaint"] = bool(model.flags("is_complaint", probs["is_complaint"]))

@@ -119,23 +119,27 @@ def _sentiment(root: Path) -> list[Sample]:
     ]
 
 
+def _labelled(example: Example) -> Example:
+    """Replies: conflict means a rude reply, which its own head learns from `rude_reply`; the
+    conflict, complaint and sentiment heads are about citizens' messages (a reply's sentiment
+    follows its rudeness: nlp/sentiment.py)."""
+    if example.kind != "reply":
+        return example
+    labels = dict(example.labels)
+    for name in ("conflict_reasons", "is_complaint", "sentiment"):
+        labels.pop(name, None)
+    return replace(example, labels=labels)
+
+
 def _project() -> list[Sample]:
-    samples = []
-    for path in PROJECT:
-        for example in read_jsonl(path):
-            labels = dict(example.labels)
-            if example.kind == "reply":
-                # Replies: conflict means a rude reply, a rules' matter; not a citizen's complaint.
-                labels.pop("conflict_reasons", None)
-                labels.pop("is_complaint", None)
-                labels.pop("sentiment", None)
-            samples.append(Sample(replace(example, labels=labels), "project"))
-    return samples
+    return [
+        Sample(_labelled(example), "project") for path in PROJECT for example in read_jsonl(path)
+    ]
 
 
 def _written() -> list[Sample]:
     return [
-        Sample(example, "written")
+        Sample(_labelled(example), "written")
         for path in sorted(WRITTEN.glob("*.jsonl"))
         for example in read_jsonl(path)
     ]

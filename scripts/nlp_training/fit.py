@@ -28,12 +28,17 @@ RATE = 0.05
 # same setting cost conflict 0.864 → 0.788, whose evidence is the rules' signals. Class balancing
 # and a stronger l2 on sentiment changed it by < 0.01. Sentiment's n-grams scaled by 3: held-out
 # OpenSentimentCorpus F1± (positive, negative) 0.546 → 0.561, a gain of 10 gave 0.537 (2026-12-06).
+# Rude official replies (the labelled replies only), on the held-out fifth (270 replies, 63 rude,
+# data/train/replies3-5 included): the rules alone F1 0.624 (precision 0.97, recall 0.46); the head
+# (which reads the rules' verdict) 0.869 with a dense l2 of 1e-3, 0.887 with 3e-2: the navec
+# columns had made plain short replies («Бассейн открыт с 7 до 9…») rude at 0.99 (2026-12-06).
 HEADS = (
     ("toxic", "sigmoid", (3e-5, 3e-5, 1.0)),
     ("sentiment", "softmax", (3e-5, 3e-5, 3.0)),
     ("category", "softmax", (1e-4, 3e-3, 10.0)),
     ("is_complaint", "sigmoid", (1e-4, 3e-5, 1.0)),
     ("conflict", "sigmoid", (3e-5, 3e-5, 1.0)),
+    ("rude_reply", "sigmoid", (3e-4, 3e-2, 1.0)),
 )
 # The conflict head reads every fourth OpenSentimentCorpus sentence (in corpus order) as a citizen's
 # post; the other sentences, and every other head, keep the kind `sentence` (nlp/learned.py). With

@@ -51,7 +51,7 @@ class Table:
                 [float(r in self.labels[n]["conflict_reasons"]) for r in CITIZEN_REASONS]
                 for n in picked
             ]  # type: ignore[operator]
-        elif field in {"toxic", "is_complaint"}:
+        elif field in {"toxic", "is_complaint", "rude_reply"}:
             picked = [n for n, one in enumerate(self.labels) if one.get(field) is not None]
             y = [[float(bool(self.labels[n][field]))] for n in picked]
         else:

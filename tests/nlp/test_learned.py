@@ -13,7 +13,14 @@ def test_shipped_model_loads_and_is_consistent() -> None:
     width = model.mean.shape[0]
     assert model.dense.shape[0] == width and model.sparse.shape[0] == DIM
     assert model.sparse.shape[1] == model.dense.shape[1] == model.bias.shape[0]
-    assert set(model.heads) == {"toxic", "sentiment", "category", "is_complaint", "conflict"}
+    assert set(model.heads) == {
+        "toxic",
+        "sentiment",
+        "category",
+        "is_complaint",
+        "conflict",
+        "rude_reply",
+    }
     assert model.meta["sources"]["ruparadetox"]["licence"].startswith("openrail")
 
 
@@ -62,8 +69,12 @@ def test_model_reads_what_the_lexicons_miss(tagger, text: str, field: str, learn
 
 
 def test_replies_keep_the_rules_sentiment(tagger) -> None:
-    item = TextItem("Какой ужас творится на дорогах после дождя", "reply")
+    # The sentiment head reads citizens' messages; a reply is negative only when rude. (Known
+    # miss: the rude-reply head takes «Какой ужас творится на дорогах после дождя» for rudeness.)
+    text = "К сожалению, после дождя дороги в частном секторе размыло, грейдер выйдет в пятницу"
+    item = TextItem(text, "reply")
     [(ruled, _, _, _)] = tagger.head_inputs([item])
+    assert tagger.tag(TextItem(text, "comment")).sentiment == "negative"
     assert tagger.tag(item).sentiment == ruled.sentiment == "neutral"
 
 
