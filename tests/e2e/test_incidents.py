@@ -200,8 +200,17 @@ def test_kill_9_of_one_of_two_workers_loses_nothing_and_repeats_nothing(
         first.publish([r for r, _ in batch])
         wait_for(lambda: all(stack.mails(tag) for _, tag in batch), timeout=180)
         wait_for(lambda: port_open(api_b), timeout=60)
-        # Acknowledged through the second worker's API: the ack reaches the owning partition.
-        target = next(a for a in api_alerts(api_b) if batch[0][1] in a["annotations"]["text"])
+
+        def first_alert() -> dict | None:
+            listed = api_alerts(api_b)
+            return next((a for a in listed if batch[0][1] in a["annotations"]["text"]), None)
+
+        # The second worker lists the alert once it has read the alert state, which can be a
+        # moment after its API opens. Acknowledged through that worker's API: the ack reaches the
+        # owning partition.
+        wait_for(lambda: first_alert() is not None, timeout=60)
+        target = first_alert()
+        assert target is not None
         act(api_b, target["id"], "ack")
         wait_for(lambda: _acked(api_a, target["id"]), timeout=60)
 
