@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nlp.lexicon import Hit, Lexicon, Normaliser, Term, Word
@@ -18,7 +18,12 @@ class Scan:
 
     def score(self, name: str) -> float:
         """Sum of weights of distinct matched terms of one lexicon."""
-        return sum(term.weight for term in {hit.term for hit in self.hits(name)})
+        return weight(self.hits(name))
+
+
+def weight(hits: Iterable[Hit]) -> float:
+    """Sum of weights of the distinct terms among `hits`."""
+    return sum(term.weight for term in {hit.term for hit in hits})
 
 
 class Scanner:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
-from nlp.scan import Scan
+from nlp.scan import Scan, weight
 
 LEXICONS = ("positive", "negative", "sarcasm")
 
@@ -58,9 +58,8 @@ def _ironic(scan: Scan) -> float:
     «спасибо, оформили выплату без очередей», where «без очередей» is a positive term. «Ну
     спасибо» stays irony: the praise «спасибо» ends with it."""
     praise = [(hit.start, hit.stop) for hit in scan.hits("positive")]
-    kept = {
-        hit.term
+    return weight(
+        hit
         for hit in scan.hits("sarcasm")
         if not any(hit.start < start < hit.stop < stop for start, stop in praise)
-    }
-    return sum(term.weight for term in kept)
+    )
