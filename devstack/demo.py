@@ -20,7 +20,7 @@ from devstack.settings import StackSettings
 from reports.names import CATEGORY_TITLES
 from streams import deadletters, topics
 from streams.replay import lines, publish
-from streams.search import SearchEngine, connect
+from streams.search import SearchEngine, connect, written_by_index
 
 SAMPLE_DIR = Path(str(resources.files("devstack") / "sample"))
 
@@ -125,7 +125,7 @@ def count_ids(search: SearchEngine, ids: list[str]) -> int | None:
     """How many of the ids are searchable; None while the index is still coming up."""
     try:
         search.refresh()
-        return search.count({"ids": {"values": ids}})
+        return search.count(written_by_index(ids))
     except Exception:  # a fresh index answers 503 until its shard is active
         return None
 
@@ -133,7 +133,7 @@ def count_ids(search: SearchEngine, ids: list[str]) -> int | None:
 def aggregate(search: SearchEngine, ids: list[str]) -> dict[str, Any]:
     body = {
         "size": 0,
-        "query": {"ids": {"values": ids}},
+        "query": written_by_index(ids),
         "aggs": {
             "category": {"terms": {"field": "nlp.category", "size": 30}},
             "source": {"terms": {"field": "source", "size": 30}},

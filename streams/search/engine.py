@@ -40,6 +40,15 @@ def index_for(prefix: str, created_at: str | None) -> str:
     return f"{prefix}-{moment:%Y.%m}"
 
 
+def written_by_index(ids: Sequence[str]) -> dict[str, Any]:
+    """A query for the ids the index agent has written. The status agent's fields (incident,
+    deadline, answer) can reach the engine first and create a document with only those; it
+    has no `indexed_at` until the tagged message lands on it."""
+    return {
+        "bool": {"filter": [{"ids": {"values": list(ids)}}, {"exists": {"field": "indexed_at"}}]}
+    }
+
+
 class SearchEngine:
     """Ensures the template, bulk-indexes by id, counts, scans. Engine differences stay here."""
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from streams.search import written_by_index
 from tests.e2e.conftest import (
     LOCAL,
     WorkerHandle,
@@ -98,7 +99,7 @@ def test_ratings_on_the_first_of_a_month_a_year_ahead(
     )
     assert late_worker.publish([complaint, reply]) == 2
     search = late_worker.search
-    wait_for(lambda: (search.refresh(), search.count({"ids": {"values": [complaint_id]}}))[1] == 1)
+    wait_for(lambda: (search.refresh(), search.count(written_by_index([complaint_id])))[1] == 1)
 
     def rated() -> bool:
         received = gauges(late_worker, "mcu_rating_received")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from streams.search import written_by_index
 from tests.e2e.conftest import WorkerHandle, ago, message, wait_for
 from tests.grafana.support import (
     PROMETHEUS,
@@ -69,8 +70,7 @@ def prometheus_url(worker: WorkerHandle, tmp_path_factory: pytest.TempPathFactor
         ids = [json.loads(r)["id"] for r in records[:-1]]
         search = worker.search
         assert worker.publish(records) == len(records)
-        query = {"ids": {"values": ids}}
-        wait_for(lambda: (search.refresh(), search.count(query))[1] == len(ids))
+        wait_for(lambda: (search.refresh(), search.count(written_by_index(ids)))[1] == len(ids))
         # The ratings read what the status indexer adds after the message is indexed: the
         # appeal's answer. Waiting for the messages alone raced it on a busy machine.
         appeal = {

@@ -73,3 +73,32 @@ def test_a_record_dead_lettered_twice_counts_once(devstack: Settings) -> None:
         producer.close()
         with kafka_admin(bootstrap) as admin:
             admin.delete_topics([topic])
+
+
+def test_a_status_update_ahead_of_the_message_is_not_counted_as_indexed(devstack: Settings) -> None:
+    """The status agent can upsert a message's incident fields before the index agent writes
+    the message: that partial document must not count as indexed, nor go into the categories."""
+    from devstack.demo import aggregate, count_ids
+    from streams.agents.index import document
+    from streams.search import connect
+
+    prefix = f"mcu-test-{uuid.uuid4().hex[:8]}"
+    search = connect(devstack.search.model_copy(update={"index_prefix": prefix}))
+    created = "2026-11-02T09:00:00+00:00"
+    try:
+        search.ensure_template()
+        search.bulk_update(
+            [("m1", created, {"incident": "i1"}), ("m2", created, {"incident": "i1"})]
+        )
+        search.refresh()
+        assert search.count({"ids": {"values": ["m1", "m2"]}}) == 2
+        assert count_ids(search, ["m1", "m2"]) == 0
+        message = {"id": "m1", "created_at": created, "text": "Яма", "nlp": {"category": "roads"}}
+        search.bulk_index([document(message, None)], refresh=True)
+        assert count_ids(search, ["m1", "m2"]) == 1
+        buckets = aggregate(search, ["m1", "m2"])["category"]["buckets"]
+        assert [(b["key"], b["doc_count"]) for b in buckets] == [("roads", 1)]
+    finally:
+        search.client.indices.delete(index=search.index_pattern, allow_no_indices=True)
+        search.client.indices.delete_index_template(name=prefix, ignore=[404])
+        search.close()
