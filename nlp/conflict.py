@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.analysis import Analysis
 from nlp.config import TaggerConfig
 from nlp.gathering import CROWD, PLACE
 from nlp.scan import Scan
@@ -26,6 +27,8 @@ EXCLAMATIONS = re.compile(r"[!?]*![!?]*!+[!?]*!")
 # «?!» twice in one message: «Кто отвечает?! Где ваши проверки?!»
 INDIGNANT = re.compile(r"\?!|!\?")
 SHOUT = re.compile(r"\b[А-ЯЁ]{4,}\b")
+# A writer who speaks of himself or his group: «мы писали губернатору», «получил нашу жалобу».
+FIRST_PERSON = frozenset({"я", "мы", "мой", "наш"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +61,15 @@ class ConflictDetector:
         called: int = 0,
         repeated: bool = False,
         accused: bool = False,
+        analysis: Analysis | None = None,
     ) -> ConflictGuess:
         """`negative`: the message says something bad; capitals and «!!!» alone are no conflict
         («СПАСИБО ЗА ПЛОЩАДКУ!!!», «ПОДСКАЖИТЕ РАСПИСАНИЕ»), only as the voice of a grievance.
         `called`: nlp/gathering.py read a call to gather or block a road from the verb (2), or a
         call to come all together (1), which is a conflict only with a grievance.
         `repeated`: nlp/repeats.py read applying more than once from the sentence; `accused`:
-        nlp/rhetoric.py read a rhetorical question or waiting for a tragedy."""
+        nlp/rhetoric.py read a rhetorical question or waiting for a tragedy. `analysis`, when
+        given, tells an appeal upwards from news about the authority (`_reported`)."""
         if reply:
             return ConflictGuess(("rude_reply",) if rude_reply else ())
         reasons: list[str] = []
@@ -81,7 +86,8 @@ class ConflictDetector:
         if scan.score("repeated") >= 1.0 or repeated:
             reasons.append("repeated")
         gathering = called >= PLACE or (called >= CROWD and negative)
-        if scan.score("collective_action") >= 1.0 or gathering or self._appeals_upwards(scan):
+        upwards = self._appeals_upwards(scan, analysis)
+        if scan.score("collective_action") >= 1.0 or gathering or upwards:
             reasons.append("collective_action")
         read = (("repeated",) if repeated else ()) + (("accusation",) if accused else ())
         return ConflictGuess(tuple(reasons), read)
@@ -92,7 +98,32 @@ class ConflictDetector:
         shouted = [word for word in SHOUT.findall(text) if word not in self.abbreviations]
         return len(shouted) >= 2
 
-    def _appeals_upwards(self, scan: Scan) -> bool:
+    def _appeals_upwards(self, scan: Scan, analysis: Analysis | None) -> bool:
         words = scan.words
-        sentences = {words[hit.start].sent for hit in scan.hits("authority")}
+        sentences = {
+            words[hit.start].sent
+            for hit in scan.hits("authority")
+            if analysis is None or not _reported(analysis, words[hit.start].index)
+        }
         return any(words[hit.start].sent in sentences for hit in scan.hits("appeal"))
+
+
+def _reported(analysis: Analysis, index: int) -> bool:
+    """The authority at token `index` is the subject of news told in the third person: it is
+    in the nominative, its sentence has a verb in the past tense, and no imperative and no word
+    of the writer's own («Губернатор выступил с обращением к жителям», «сообщил прокурор
+    района»). «Пусть прокурор разберётся», «Путин, разберитесь!» and «губернатор получил нашу
+    жалобу» stay appeals."""
+    tokens = analysis.tokens
+    if tokens[index].feat("Case") != "Nom":
+        return False
+    sentence = [token for token in tokens if token.sent == tokens[index].sent]
+    past = any(t.pos == "VERB" and t.feat("Tense") == "Past" for t in sentence)
+    own = any(
+        t.lemma in FIRST_PERSON
+        or t.text.lower() in FIRST_PERSON
+        or (t.pos in {"VERB", "AUX"} and t.feat("Person") == "1")
+        or t.feat("Mood") == "Imp"
+        for t in sentence
+    )
+    return past and not own

@@ -104,3 +104,23 @@ def test_a_threat_is_never_read_as_a_thank_you(tag, marker: str) -> None:
     )
     assert "aggression" in nlp["conflict_reasons"]
     assert nlp["sentiment"] == "negative"
+
+
+# An appeal upwards is the writer's: news that the authority itself acted or spoke is none.
+UPWARDS = [
+    ("Губернатор выступил с обращением к жителям области.", False),
+    ("Об этом сообщил прокурор района Иван Петров.", False),
+    ("Губернатор обратился к жителям с просьбой соблюдать меры.", False),
+    ("Губернатор получил нашу жалобу и промолчал.", True),
+    ("Пусть прокурор разберётся с этой управляйкой.", True),
+    ("Мы уже писали в прокуратуру, никакого ответа.", True),
+    ("Напишем губернатору, раз глава не может!", True),
+]
+
+
+@pytest.mark.parametrize(("text", "appeal"), UPWARDS)
+def test_an_appeal_upwards_is_the_writers_own(tagger, text: str, appeal: bool) -> None:
+    from nlp.tagger import TextItem
+
+    [(ruled, _, _, _)] = tagger.head_inputs([TextItem(text, "post")])
+    assert ("collective_action" in ruled.conflict_reasons) is appeal
