@@ -124,3 +124,26 @@ def test_an_appeal_upwards_is_the_writers_own(tagger, text: str, appeal: bool) -
 
     [(ruled, _, _, _)] = tagger.head_inputs([TextItem(text, "post")])
     assert ("collective_action" in ruled.conflict_reasons) is appeal
+
+
+# Short news of what an official did, as a post or a comment: the conflict head, with the navec
+# columns held back (dense l2 1e-2) and data/train/authority.jsonl to learn from, once took each of
+# these for aggression or a call to the authorities (see data/eval/newsposts-README.md). Known
+# misses, not asserted: «Губернатор выступил с обращением к жителям области.» and «Прокуратура
+# провела проверку по жалобе жителей.» still read as a call to the authorities (the rules no longer
+# say so: test_an_appeal_upwards_is_the_writers_own).
+NEWS = [
+    "Президент подписал указ.",
+    "Директор выступил на совещании.",
+    "Мэр выступил на совещании.",
+    "Путин сегодня выступал.",
+    "Губернатор приехал в город.",
+    "Суд оштрафовал подрядчика за срыв сроков.",
+]
+
+
+@pytest.mark.parametrize("kind", ["post", "comment"])
+@pytest.mark.parametrize("text", NEWS)
+def test_news_of_an_official_is_no_conflict(tag, text: str, kind: str) -> None:
+    nlp = tag(text, kind)
+    assert nlp["conflict"] is False, nlp["conflict_reasons"]
