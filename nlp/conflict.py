@@ -56,20 +56,20 @@ class ConflictDetector:
         positive: bool,
         rude_reply: bool,
         reply: bool,
+        analysis: Analysis,
         people: int = 0,
         negative: bool = True,
         called: int = 0,
         repeated: bool = False,
         accused: bool = False,
-        analysis: Analysis | None = None,
     ) -> ConflictGuess:
         """`negative`: the message says something bad; capitals and «!!!» alone are no conflict
         («СПАСИБО ЗА ПЛОЩАДКУ!!!», «ПОДСКАЖИТЕ РАСПИСАНИЕ»), only as the voice of a grievance.
         `called`: nlp/gathering.py read a call to gather or block a road from the verb (2), or a
         call to come all together (1), which is a conflict only with a grievance.
         `repeated`: nlp/repeats.py read applying more than once from the sentence; `accused`:
-        nlp/rhetoric.py read a rhetorical question or waiting for a tragedy. `analysis`, when
-        given, tells an appeal upwards from news about the authority (`_reported`)."""
+        nlp/rhetoric.py read a rhetorical question or waiting for a tragedy. `analysis` tells an
+        appeal upwards from news about the authority (`_reported`)."""
         if reply:
             return ConflictGuess(("rude_reply",) if rude_reply else ())
         reasons: list[str] = []
@@ -98,12 +98,12 @@ class ConflictDetector:
         shouted = [word for word in SHOUT.findall(text) if word not in self.abbreviations]
         return len(shouted) >= 2
 
-    def _appeals_upwards(self, scan: Scan, analysis: Analysis | None) -> bool:
+    def _appeals_upwards(self, scan: Scan, analysis: Analysis) -> bool:
         words = scan.words
         sentences = {
             words[hit.start].sent
             for hit in scan.hits("authority")
-            if analysis is None or not _reported(analysis, words[hit.start].index)
+            if not _reported(analysis, words[hit.start].index)
         }
         return any(words[hit.start].sent in sentences for hit in scan.hits("appeal"))
 

@@ -313,12 +313,12 @@ class Tagger:
             positive,
             rude,
             reply,
+            analysis,
             len(people),
             negative=grievance,
             called=0 if reply else self.gathering.read(analysis),
             repeated=not reply and self.repeats.read(analysis),
             accused=not reply and self.rhetoric.read(analysis),
-            analysis=analysis,
         )
         intent = self.intents.read(
             analysis, scan, polarity.negative, polarity.positive, conflict.conflict
