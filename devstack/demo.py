@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -257,6 +258,23 @@ def fetch_from_sources(
         time.sleep(1.0)
 
 
+# The sample's newest message is this old when the demo sends it.
+NEWEST_AGE = timedelta(hours=1)
+
+
+def moved_to(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The sample as if it had just been written: every `created_at` moved by one shift so the
+    newest is NEWEST_AGE before `now`, the gaps between messages and their offsets kept. On any
+    day the demo then shows the same mix of fresh messages (paged) and backfill (never paged)."""
+    if not rows:
+        return []
+    shift = now - NEWEST_AGE - max(datetime.fromisoformat(r["created_at"]) for r in rows)
+    return [
+        {**r, "created_at": (datetime.fromisoformat(r["created_at"]) + shift).isoformat()}
+        for r in rows
+    ]
+
+
 def run(
     settings: StackSettings,
     files: list[Path] | None = None,
@@ -280,7 +298,7 @@ def run(
     # Broken input from a careless producer goes straight to the raw topic: the DLQ shows it.
     bad = [raw for raw in lines(bad_file)]
     publish(settings.kafka.bootstrap, bad, names.raw)
-    rows = [json.loads(raw) for raw in lines(sample)]
+    rows = moved_to([json.loads(raw) for raw in lines(sample)], datetime.now(UTC))
     fetched = fetch_from_sources(settings, rows, say, timeout)
     ids = sorted(fetched)
     summary = Summary(replayed=len(ids) + len(bad))

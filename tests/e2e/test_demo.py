@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from devstack.demo import SAMPLE_DIR
 from streams.replay import lines
@@ -84,7 +85,7 @@ def test_a_status_update_ahead_of_the_message_is_not_counted_as_indexed(devstack
 
     prefix = f"mcu-test-{uuid.uuid4().hex[:8]}"
     search = connect(devstack.search.model_copy(update={"index_prefix": prefix}))
-    created = "2026-11-02T09:00:00+00:00"
+    created = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     try:
         search.ensure_template()
         search.bulk_update(
@@ -102,3 +103,20 @@ def test_a_status_update_ahead_of_the_message_is_not_counted_as_indexed(devstack
         search.client.indices.delete(index=search.index_pattern, allow_no_indices=True)
         search.client.indices.delete_index_template(name=prefix, ignore=[404])
         search.close()
+
+
+def test_the_sample_is_sent_as_if_just_written() -> None:
+    from devstack.demo import NEWEST_AGE, moved_to
+
+    rows = [json.loads(raw) for raw in lines(SAMPLE_DIR / "messages.jsonl")]
+    for now in (datetime(2031, 3, 1, 12, tzinfo=UTC), datetime.now(UTC)):
+        moved = moved_to(rows, now)
+        when = [datetime.fromisoformat(r["created_at"]) for r in moved]
+        before = [datetime.fromisoformat(r["created_at"]) for r in rows]
+        assert max(when) == now - NEWEST_AGE
+        shifts = {a - b for a, b in zip(when, before, strict=True)}
+        assert len(shifts) == 1  # the gaps between messages are kept
+        assert [w.utcoffset() for w in when] == [b.utcoffset() for b in before]
+        assert [{k: v for k, v in r.items() if k != "created_at"} for r in moved] == [
+            {k: v for k, v in r.items() if k != "created_at"} for r in rows
+        ]
