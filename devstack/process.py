@@ -11,6 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# While a process exec's (setpriv into java, a launcher into its program) the kernel shows an
+# empty command line for a moment: wait this long for it to come back before calling it gone.
+EXEC_GRACE = 2.0
+
 
 @dataclass(frozen=True)
 class Managed:
@@ -32,7 +36,7 @@ class Managed:
             pid = int(pid_text)
         except (FileNotFoundError, ValueError):
             return None
-        if not _alive(pid) or marker.strip() not in _cmdline(pid):
+        if not _alive(pid) or marker.strip() not in _settled_cmdline(pid):
             # The pid was reused by someone else or our process is gone.
             self.pid_file.unlink(missing_ok=True)
             return None
@@ -115,6 +119,17 @@ def _alive(pid: int) -> bool:
             os.waitpid(pid, os.WNOHANG)
         return False
     return True
+
+
+def _settled_cmdline(pid: int) -> str:
+    """The command line, read again while it is empty and the process lives (mid-exec); a
+    kernel thread's stays empty, and so is never taken for ours."""
+    deadline = time.monotonic() + EXEC_GRACE
+    cmdline = _cmdline(pid)
+    while not cmdline and _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+        cmdline = _cmdline(pid)
+    return cmdline
 
 
 def _cmdline(pid: int) -> str:
