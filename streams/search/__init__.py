@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from streams.search.engine import BulkResult, SearchEngine, index_for, written_by_index
+from streams.search.engine import (
+    BulkResult,
+    SearchEngine,
+    index_for,
+    written_before,
+    written_by_index,
+)
 from streams.settings import SearchSettings
 
-__all__ = ["BulkResult", "SearchEngine", "connect", "index_for", "written_by_index"]
+__all__ = [
+    "BulkResult",
+    "SearchEngine",
+    "connect",
+    "index_for",
+    "written_before",
+    "written_by_index",
+]
 
 
 def connect(settings: SearchSettings) -> SearchEngine:

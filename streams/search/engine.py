@@ -40,12 +40,24 @@ def index_for(prefix: str, created_at: str | None) -> str:
     return f"{prefix}-{moment:%Y.%m}"
 
 
-def written_by_index(ids: Sequence[str]) -> dict[str, Any]:
-    """A query for the ids the index agent has written. The status agent's fields (incident,
-    deadline, answer) can reach the engine first and create a document with only those; it
-    has no `indexed_at` until the tagged message lands on it."""
+def written_by_index(ids: Sequence[str], since: datetime | None = None) -> dict[str, Any]:
+    """A query for the ids the index agent has written (`since`: at or after that moment). The
+    status agent's fields (incident, deadline, answer) can reach the engine first and create a
+    document with only those; it has no `indexed_at` until the tagged message lands on it."""
+    written: dict[str, Any] = {"exists": {"field": "indexed_at"}}
+    if since is not None:
+        written = {"range": {"indexed_at": {"gte": since.astimezone(UTC).isoformat()}}}
+    return {"bool": {"filter": [{"ids": {"values": list(ids)}}, written]}}
+
+
+def written_before(ids: Sequence[str], since: datetime) -> dict[str, Any]:
+    """The ids' documents the index agent has not written since `since`: copies left by an
+    earlier run in another monthly index (the same id sent again with another date)."""
     return {
-        "bool": {"filter": [{"ids": {"values": list(ids)}}, {"exists": {"field": "indexed_at"}}]}
+        "bool": {
+            "filter": [{"ids": {"values": list(ids)}}],
+            "must_not": [written_by_index(ids, since)],
+        }
     }
 
 
@@ -156,6 +168,22 @@ class SearchEngine:
                 return 0
             raise
         return int(resp["count"])
+
+    def delete(self, query: dict[str, Any], size: int = 500) -> int:
+        """Deletes the matching documents from every monthly index; how many went. By search
+        and bulk delete: delete-by-query lives in OpenSearch's reindex module, which a server
+        assembled from the core artifacts does not have."""
+        deleted = 0
+        while True:
+            body = {"size": size, "query": query, "_source": False}
+            hits = self.search(body)["hits"]["hits"]
+            operations = [{"delete": {"_index": h["_index"], "_id": h["_id"]}} for h in hits]
+            if not operations:
+                return deleted
+            result = self._bulk(operations, refresh=True)
+            if result.errors:
+                raise RuntimeError(f"не удалось удалить: {result.errors[0].reason}")
+            deleted += result.indexed
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
         if self.engine == "elasticsearch":

@@ -105,6 +105,43 @@ def test_a_status_update_ahead_of_the_message_is_not_counted_as_indexed(devstack
         search.close()
 
 
+def test_a_repeated_demo_counts_its_own_run_and_drops_the_copies_of_the_last(
+    devstack: Settings,
+) -> None:
+    """The demo sends its sample dated from now: run again on another day, the same ids land in
+    another monthly index. Counting the ids counted both copies (243 indexed of 214 fetched)."""
+    import time
+
+    from devstack.demo import count_ids
+    from streams.agents.index import document
+    from streams.search import connect, index_for, written_before
+
+    prefix = f"mcu-test-{uuid.uuid4().hex[:8]}"
+    search = connect(devstack.search.model_copy(update={"index_prefix": prefix}))
+    now = datetime.now(UTC)
+    last_run, this_run = (now - timedelta(days=40)).isoformat(), now - timedelta(hours=1)
+    try:
+        search.ensure_template()
+        old = [{"id": one, "created_at": last_run, "text": "Яма"} for one in ("m1", "m2")]
+        search.bulk_index([document(m, None) for m in old], refresh=True)
+        time.sleep(0.05)
+        since = datetime.now(UTC)
+        assert count_ids(search, ["m1", "m2"], since) == 0
+        fresh = [{"id": "m1", "created_at": this_run.isoformat(), "text": "Яма"}]
+        search.bulk_index([document(m, None) for m in fresh], refresh=True)
+        assert index_for(prefix, last_run) != index_for(prefix, this_run.isoformat())
+        assert count_ids(search, ["m1", "m2"]) == 3
+        assert count_ids(search, ["m1", "m2"], since) == 1
+        assert search.delete(written_before(["m1", "m2"], since)) == 2
+        search.refresh()
+        assert count_ids(search, ["m1", "m2"]) == 1
+        assert count_ids(search, ["m1", "m2"], since) == 1
+    finally:
+        search.client.indices.delete(index=search.index_pattern, allow_no_indices=True)
+        search.client.indices.delete_index_template(name=prefix, ignore=[404])
+        search.close()
+
+
 def test_the_sample_is_sent_as_if_just_written() -> None:
     from devstack.demo import NEWEST_AGE, moved_to
 
