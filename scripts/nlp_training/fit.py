@@ -119,18 +119,25 @@ def fit_head(
     balance: float = 0.0,
     steps: int = STEPS,
     gain: float = 1.0,
+    weights: Matrix | None = None,
+    bucket_scale: Matrix | None = None,
 ) -> Fitted:
     """Mean cross-entropy plus l2/2·|W|², zero start, fixed steps: the same data give the same
     weights. Buckets no picked row has keep weight 0, so the fit runs on the used ones only.
     `l2`: for the sparse n-grams and for the dense columns; `balance`: 0 weighs every row alike,
     1 gives every class the same total weight (softmax heads). `gain` scales the n-gram values
     while fitting (Adam moves every weight alike, so tiny values would leave the n-grams unused)
-    and is folded into the weights afterwards."""
+    and is folded into the weights afterwards. For experiments (scripts/sentiment_variants.py):
+    `weights` per picked row, `bucket_scale` per bucket (folded in like the gain)."""
     buckets, values, rows = _subset(table, picked)
     values = values * gain
+    if bucket_scale is not None:
+        values = values * bucket_scale[buckets]
     counts = y.sum(axis=0)
     weight = (len(y) / (len(counts) * np.maximum(counts, 1.0))) ** balance
     row_weight = (y @ weight if kind == "softmax" else np.ones(len(y)))[:, None]
+    if weights is not None:
+        row_weight = row_weight * weights[:, None]
     row_weight /= row_weight.sum()
     used, compact = np.unique(buckets, return_inverse=True)
     zz = z[picked]
@@ -162,6 +169,8 @@ def fit_head(
             param -= RATE * (first / (1 - 0.9**step)) / (np.sqrt(second / (1 - 0.999**step)) + 1e-8)
     full = np.zeros((DIM, classes))
     full[used] = fitted.sparse * gain
+    if bucket_scale is not None:
+        full *= bucket_scale[:, None]
     return Fitted(full, fitted.dense, fitted.bias)
 
 
