@@ -29,7 +29,6 @@ from threadpoolctl import threadpool_limits
 
 from nlp.corpora import SENTIMENT, SENTIMENT_FILE, read_sentiment
 from nlp.hashing import DIM
-from nlp.learned import KINDS
 from nlp.textmodel import CLIP
 from scripts.nlp_training.corpus import Sample, load_corpus
 from scripts.nlp_training.fit import (
@@ -41,6 +40,7 @@ from scripts.nlp_training.fit import (
     _setting,
     _standardised,
     fit_head,
+    read_as_posts,
 )
 from scripts.nlp_training.table import Matrix, Table, build_table
 
@@ -79,16 +79,6 @@ def agreed(root: Path, train: list[str]) -> list[bool]:
         if close:
             found.add(close[0])
     return [key in found for key in keys]
-
-
-def _posted(table: Table, z: Matrix, mean: Matrix, scale: Matrix, every: int) -> Matrix:
-    """`z` with every n-th corpus sentence's kind read as a post (fit.py `_inputs`)."""
-    rows = np.flatnonzero(np.asarray(table.sources) == OSC)[::every]
-    columns = len(table.embedding_columns) + len(table.categories) + np.arange(len(KINDS))
-    post = np.asarray([kind == "post" for kind in KINDS], dtype=np.float64)
-    result = z.copy()
-    result[np.ix_(rows, columns)] = np.clip((post - mean[columns]) / scale[columns], -CLIP, CLIP)
-    return result
 
 
 def _nb_scale(table: Table, picked: Index, y: Matrix, power: float) -> Matrix:
@@ -156,8 +146,8 @@ def score(
     pair, balance, steps, gain = _setting(l2)
     options: dict[str, Any] = {"balance": balance, "steps": steps, "gain": gain, **variant.fit}
     z, mean, scale = _standardised(table)
-    as_posts = _posted(table, z, mean, scale, 1)
-    inputs = _posted(table, z, mean, scale, variant.posted) if variant.posted else z
+    as_posts = read_as_posts(table, z, mean, scale, OSC, 1)
+    inputs = read_as_posts(table, z, mean, scale, OSC, variant.posted) if variant.posted else z
     test_z = np.clip((test.dense - mean) / scale, -CLIP, CLIP)
     picked, y = table.target("sentiment")
     weights = variant.weight(picked) if variant.weight else np.ones(len(picked))

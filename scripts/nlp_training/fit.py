@@ -203,7 +203,13 @@ def _inputs(table: Table, z: Matrix, field: str, mean: Matrix, scale: Matrix) ->
     """The dense inputs of one head: `z`, with the kind of the POSTED rows read as a post."""
     if field not in POSTED:
         return z
-    source, every = POSTED[field]
+    return read_as_posts(table, z, mean, scale, *POSTED[field])
+
+
+def read_as_posts(
+    table: Table, z: Matrix, mean: Matrix, scale: Matrix, source: str, every: int
+) -> Matrix:
+    """A copy of `z` with every `every`-th row of `source` (in corpus order) read as a post."""
     rows = np.flatnonzero(np.asarray(table.sources) == source)[::every]
     # The kind one-hot follows the category scores in nlp/learned.py `signal_vector`.
     columns = len(table.embedding_columns) + len(table.categories) + np.arange(len(KINDS))
