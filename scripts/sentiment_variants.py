@@ -35,10 +35,11 @@ from scripts.nlp_training.fit import (
     HEADS,
     Fitted,
     Index,
-    _f1,
     _predict,
     _setting,
     _standardised,
+    _subset,
+    f1_pn,
     fit_head,
     read_as_posts,
 )
@@ -84,10 +85,8 @@ def agreed(root: Path, train: list[str]) -> list[bool]:
 def _nb_scale(table: Table, picked: Index, y: Matrix, power: float) -> Matrix:
     """Per bucket: the largest |log-count ratio| of a class against the rest, mean 1 over the
     buckets in use, to `power`."""
-    starts, stops = table.rows.starts[picked], table.rows.starts[picked + 1]
-    entries = np.concatenate([np.arange(a, b) for a, b in zip(starts, stops, strict=True)])
-    buckets = table.rows.indices[entries]
-    classes = np.repeat(y.argmax(axis=1), stops - starts)
+    buckets, _, rows = _subset(table, picked)
+    classes = y.argmax(axis=1)[rows]
     counts = np.stack([np.bincount(buckets[classes == c], minlength=DIM) for c in range(3)], 1)
     totals = counts.sum(axis=0)
     scale = np.zeros(DIM)
@@ -99,9 +98,26 @@ def _nb_scale(table: Table, picked: Index, y: Matrix, power: float) -> Matrix:
     return result
 
 
-def f1_pn(gold: Matrix, probs: Matrix) -> float:
-    guess = np.eye(3)[probs.argmax(axis=1)] > 0.5
-    return round((_f1(gold[:, 0] > 0.5, guess[:, 0]) + _f1(gold[:, 2] > 0.5, guess[:, 2])) / 2, 3)
+def _f1_pn(gold: Matrix, probs: Matrix) -> float:
+    return round(f1_pn(gold > 0.5, np.eye(3)[probs.argmax(axis=1)] > 0.5), 3)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The dense inputs every variant shares, computed once: the standardised training rows,
+    the same with the corpus sentences read as posts (scoring), and the held-out rows."""
+
+    z: Matrix
+    mean: Matrix
+    scale: Matrix
+    as_posts: Matrix
+    test: Matrix
+
+    @classmethod
+    def of(cls, table: Table, test: Table) -> Inputs:
+        z, mean, scale = _standardised(table)
+        held_out = np.clip((test.dense - mean) / scale, -CLIP, CLIP)
+        return cls(z, mean, scale, read_as_posts(table, z, mean, scale, OSC, 1), held_out)
 
 
 def variants(table: Table, agreement: npt.NDArray[np.bool_]) -> list[Variant]:
@@ -139,16 +155,19 @@ def variants(table: Table, agreement: npt.NDArray[np.bool_]) -> list[Variant]:
 
 
 def score(
-    table: Table, test: Table, agreement: npt.NDArray[np.bool_], variant: Variant
+    table: Table,
+    test: Table,
+    shared: Inputs,
+    agreement: npt.NDArray[np.bool_],
+    variant: Variant,
 ) -> tuple[float, float, float]:
     """(corpus validation, own validation, corpus held-out) F1± of the head alone."""
     _, kind, l2 = next(head for head in HEADS if head[0] == "sentiment")
     pair, balance, steps, gain = _setting(l2)
     options: dict[str, Any] = {"balance": balance, "steps": steps, "gain": gain, **variant.fit}
-    z, mean, scale = _standardised(table)
-    as_posts = read_as_posts(table, z, mean, scale, OSC, 1)
-    inputs = read_as_posts(table, z, mean, scale, OSC, variant.posted) if variant.posted else z
-    test_z = np.clip((test.dense - mean) / scale, -CLIP, CLIP)
+    inputs = shared.z
+    if variant.posted:
+        inputs = read_as_posts(table, shared.z, shared.mean, shared.scale, OSC, variant.posted)
     picked, y = table.target("sentiment")
     weights = variant.weight(picked) if variant.weight else np.ones(len(picked))
     kept = weights > 0
@@ -174,13 +193,19 @@ def score(
         )
 
     first = fitted(~validation)
-    probs = _predict(table, as_posts, first, picked[validation], kind)
+    probs = _predict(table, shared.as_posts, first, picked[validation], kind)
     sources = np.asarray(table.sources)[picked[validation]]
     corpus, own = sources == OSC, np.isin(sources, OWN)
     gold = y[validation]
     test_picked, test_y = test.target("sentiment")
-    held_out = _predict(test, test_z, fitted(np.ones(len(picked), dtype=bool)), test_picked, kind)
-    return f1_pn(gold[corpus], probs[corpus]), f1_pn(gold[own], probs[own]), f1_pn(test_y, held_out)
+    held_out = _predict(
+        test, shared.test, fitted(np.ones(len(picked), dtype=bool)), test_picked, kind
+    )
+    return (
+        _f1_pn(gold[corpus], probs[corpus]),
+        _f1_pn(gold[own], probs[own]),
+        _f1_pn(test_y, held_out),
+    )
 
 
 def _tables(root: Path, cache: Path | None) -> tuple[Table, Table]:
@@ -211,12 +236,13 @@ def main() -> int:
         ]
         agreement = np.ones(len(table.sources), dtype=bool)
         agreement[np.flatnonzero(np.asarray(table.sources) == OSC)] = agreed(args.datasets, train)
+        shared = Inputs.of(table, test)
         print("| variant | settings | corpus validation | own validation | corpus held-out |")
         print("|---|---|---|---|---|")
         for variant in variants(table, agreement):
             if args.only and variant.name not in args.only:
                 continue
-            corpus, own, held_out = score(table, test, agreement, variant)
+            corpus, own, held_out = score(table, test, shared, agreement, variant)
             print(
                 f"| {variant.name} | {variant.settings} | {corpus} | {own} | {held_out} |",
                 flush=True,

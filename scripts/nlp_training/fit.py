@@ -191,6 +191,11 @@ def _f1(gold: npt.NDArray[np.bool_], guess: npt.NDArray[np.bool_]) -> float:
     return 2 * tp / denominator if denominator else 1.0
 
 
+def f1_pn(gold: npt.NDArray[np.bool_], guess: npt.NDArray[np.bool_]) -> float:
+    """Sentiment's F1±: the mean F1 of its negative and positive columns (SENTIMENTS order)."""
+    return (_f1(gold[:, 0], guess[:, 0]) + _f1(gold[:, 2], guess[:, 2])) / 2
+
+
 def _standardised(table: Table) -> tuple[Matrix, Matrix, Matrix]:
     mean = table.dense.mean(axis=0).astype(np.float32).astype(np.float64)
     scale = table.dense.std(axis=0)
@@ -279,9 +284,7 @@ def _scores(
         f1s = [_f1(gold[:, k], guess[:, k]) for k in range(gold.shape[1]) if gold[:, k].any()]
         result["macro_f1"] = round(float(np.mean(f1s)), 4) if f1s else 0.0
         if field == "sentiment":
-            result["f1_pn"] = round(
-                (_f1(gold[:, 0], guess[:, 0]) + _f1(gold[:, 2], guess[:, 2])) / 2, 4
-            )
+            result["f1_pn"] = round(f1_pn(gold, guess), 4)
     else:
         result["f1"] = round(_f1(gold.any(axis=1), guess.any(axis=1)), 4)
     return result
