@@ -64,6 +64,8 @@ class Signals:
     # Reasons read from the sentence (nlp/repeats.py, nlp/rhetoric.py): the tagger keeps them
     # whatever the conflict head says; the heads do not read this field.
     read_reasons: tuple[str, ...] = ()
+    # How many words the text has; the heads do not read it (nlp/tagger.py: MIN_HEAD_WORDS).
+    words: int = 0
 
 
 def signal_vector(signals: Signals, categories: Sequence[str]) -> list[float]:

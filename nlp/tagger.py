@@ -44,6 +44,10 @@ CATEGORY_FILL = 0.5
 TOXIC_HEAD_THRESHOLD = 0.75
 KEPT_REASONS = ("aggression", "collective_action")
 NEAR = 0.5
+# A text this short gives the conflict head too little to read a reason from alone: «ну
+# посмотрим» had a call to the authorities, «Слава богу, нашёлся!» aggression. The reasons the
+# lexicons and readers find in it stay («Это же беспредел!!!», «Пишу в десятый раз!»).
+MIN_HEAD_WORDS = 4
 GREETINGS = frozenset({"уважаемый", "здравствовать", "добрый", "день", "вечер", "утро"})
 
 
@@ -229,6 +233,8 @@ class Tagger:
         sentiment = sentiment or tagging.sentiment
         if "conflict" in probs:
             reasons = model.flags("conflict", probs["conflict"])
+            if signals.words < MIN_HEAD_WORDS:
+                reasons = []
             # A threat or a call to act that the lexicons name («подожгу», «пойдём к прокурору»,
             # «будем жаловаться губернатору») is kept: the heads, with few of them to learn from,
             # miss some, and these two are the critical ones.
@@ -367,6 +373,7 @@ class Tagger:
             dates=judged.dates if judged else 0,
             people=len(people),
             read_reasons=conflict.read,
+            words=len(words),
         )
         return tagging, signals
 

@@ -147,3 +147,21 @@ NEWS = [
 def test_news_of_an_official_is_no_conflict(tag, text: str, kind: str) -> None:
     nlp = tag(text, kind)
     assert nlp["conflict"] is False, nlp["conflict_reasons"]
+
+
+# Texts of a few words: the head alone reads no reason from them (nlp/tagger.py:
+# MIN_HEAD_WORDS); what the lexicons and readers find in them stays.
+SHORT = [
+    ("ну посмотрим", []),
+    ("Слава богу, нашёлся!", []),
+    ("Это же беспредел!!!", ["outrage"]),
+    ("Пишу уже в десятый раз!!!", ["repeated"]),
+    ("Пойдём всем подъездом в прокуратуру.", ["collective_action"]),
+]
+
+
+@pytest.mark.parametrize(("text", "reasons"), SHORT)
+def test_a_short_text_needs_more_than_the_head(tag, text: str, reasons: list[str]) -> None:
+    nlp = tag(text, "comment")
+    assert set(reasons) <= set(nlp["conflict_reasons"])
+    assert nlp["conflict"] is bool(reasons), nlp["conflict_reasons"]
