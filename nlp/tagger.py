@@ -167,7 +167,7 @@ class Tagger:
         analyses = self.pipeline.analyse_many([unmask_words(one.text) for one in prepared])
         result = []
         for item, one, analysis in zip(items, prepared, analyses, strict=True):
-            tagging, signals = self._rules(item, analysis)
+            tagging, signals = self._rules(item, analysis, one.text)
             if one.markup or one.truncated:
                 tagging = replace(tagging, markup=one.markup, truncated=one.truncated)
             result.append((tagging, signals, analysis))
@@ -294,7 +294,8 @@ class Tagger:
         score = 0.0 if category == OTHER else round(max(lexicon, learned.get(category, 0.0)), 3)
         return {"category": category, "category_score": score}
 
-    def _rules(self, item: TextItem, analysis: Analysis) -> tuple[Tagging, Signals]:
+    def _rules(self, item: TextItem, analysis: Analysis, written: str) -> tuple[Tagging, Signals]:
+        """`written`: the text before look-alikes were undone (markup stripped), for the masks."""
         reply = item.kind == REPLY
         text = analysis.text
         words = words_of(analysis)
@@ -304,7 +305,7 @@ class Tagger:
         people = [entity for entity in entities if entity.type == "PER"]
         scores = self._category_scores(words, scan, entities)
         category = self.categoriser.decide(scores)
-        toxicity = self.toxicity.score(text, scan, self.threats.read(analysis))
+        toxicity = self.toxicity.score(text, scan, self.threats.read(analysis), raw=written)
         polarity = self.sentiment.polarity(scan)
         # The citizen a reply greets («Уважаемая Г.И. Петрова!») is not a person answerable for it.
         named = [one for one in people if not _greeted(analysis, one)] if reply else people

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
 from nlp.scan import Scan
+from nlp.spelling import masked
 
 LEXICONS = ("insult", "threat")
 
@@ -26,10 +27,14 @@ class ToxicityScorer:
     def __init__(self, config: TaggerConfig) -> None:
         self.obscene = config.regexes("obscene")
 
-    def score(self, text: str, scan: Scan, read_threat: float = 0.0) -> ToxicityGuess:
-        """`read_threat`: a threat nlp/threats.py read from the verb, on top of the lexicon's."""
-        lowered = text.lower()
-        obscene = sum(len(regex.findall(lowered)) for regex in self.obscene)
+    def score(
+        self, text: str, scan: Scan, read_threat: float = 0.0, raw: str | None = None
+    ) -> ToxicityGuess:
+        """`text`: the text the morphology read (look-alikes undone, nlp/spelling.py); `raw`: the
+        text as written, whose masks («бл@ть», «3.14здец», «п.з.д.ц») the patterns also read.
+        `read_threat`: a threat nlp/threats.py read from the verb, on top of the lexicon's."""
+        renderings = [text.lower()] + ([masked(raw)] if raw is not None else [])
+        obscene = max(sum(len(regex.findall(one)) for regex in self.obscene) for one in renderings)
         insult = scan.score("insult")
         threat = scan.score("threat") + read_threat
         clean = 1.0

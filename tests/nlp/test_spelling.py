@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nlp.hashing import DIM, features
-from nlp.spelling import normalise, unmask_words
+from nlp.spelling import masked, normalise, unmask_words
 
 RESPELT = [
     ("Ты xyйло", "ты хуйло"),
@@ -89,3 +89,50 @@ def test_words_are_unmasked_letter_for_letter(text: str, plain: str) -> None:
 @pytest.mark.parametrize("text", UNMASK_KEPT)
 def test_unmasking_keeps_numbers_codes_and_latin_words(text: str) -> None:
     assert unmask_words(text) == text
+
+
+# What the obscenity patterns read (nlp/toxicity.py): «@» inside a Cyrillic word is a mask, not
+# «а»; Latin letters typed for the sound; «х..» alone; e-mail addresses and ellipses are no mask.
+MASKED = [
+    ("бл@ть опять воды нет", "бл*ть опять воды нет"),
+    ("с утра бл@ ну хоть", "с утра бл* ну хоть"),
+    ("вы там совсем оху@ли?", "вы там совсем оху*ли?"),
+    ("пиzдец, а не двор", "пиздец, а не двор"),
+    ("заеbали уже", "заебали уже"),
+    ("это 3.14здец", "это пиздец"),
+    ("х.. пройдёшь", "х* пройдешь"),
+    ("пишите на priemnaya@admin.ru или приёмная@мэрия.рф", "пишите на   или  "),
+    ("Ох… опять", "ох… опять"),
+    ("ждали…ждали", "ждали…ждали"),
+    ("BMW на Zаречной", "bmw на заречной"),
+]
+
+
+@pytest.mark.parametrize(("text", "seen"), MASKED)
+def test_masks_read_as_masks(text: str, seen: str) -> None:
+    assert masked(text) == seen
+
+
+OBSCENE = [
+    ("бл@ть опять горячей воды нет", True),
+    ("Водоканал, вы там совсем оху@ли?", True),
+    ("пиzдец, а не благоустройство", True),
+    ("заеbали уже честно", True),
+    ("Это п.з.д.ц, а не перекрёсток!!!", True),
+    ("чем дышим — х.. поймёшь", True),
+    ("хулиганы опять разбили фонари", False),
+    ("пишите на приёмная@мэрия.рф", False),
+    ("Ох… опять свет отключили", False),
+    ("ну…ладно, подождём", False),
+]
+
+
+@pytest.mark.parametrize(("text", "obscene"), OBSCENE)
+def test_masked_obscenity_is_counted(text: str, obscene: bool) -> None:
+    from nlp.config import load_config
+    from nlp.scan import Scan
+    from nlp.toxicity import ToxicityScorer
+
+    scan = Scan([], {})
+    guess = ToxicityScorer(load_config()).score(unmask_words(text), scan, raw=text)
+    assert (guess.obscene > 0) is obscene
