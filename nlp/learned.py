@@ -66,6 +66,8 @@ class Signals:
     read_reasons: tuple[str, ...] = ()
     # How many words the text has; the heads do not read it (nlp/tagger.py: MIN_HEAD_WORDS).
     words: int = 0
+    # The writer frowns («:(», «((»: nlp/sentiment.py `frowns`); the heads do not read it.
+    frown: bool = False
 
 
 def signal_vector(signals: Signals, categories: Sequence[str]) -> list[float]:

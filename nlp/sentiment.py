@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
 from nlp.scan import Scan, weight
 
 LEXICONS = ("positive", "negative", "sarcasm")
+# The writer's frown: «:(», «=(», «((», or a word closed by «(» («вся в слезах(», «ну вот((»).
+# A smile is no such sign: «спасибо, очень вкусно)))» is sarcasm as often as joy.
+FROWN = re.compile(r"[:;=]-?\(|\({2,}|\w[ \t]*\((?=[ \t]*(?:$|[\n.!?,]))", re.MULTILINE)
+
+
+def frowns(text: str) -> bool:
+    """Whether the writer frowns (FROWN) with no bracket left open for a remark: «(см. ниже» ."""
+    return any(
+        text.count("(", 0, one.end()) > text.count(")", 0, one.end())
+        for one in FROWN.finditer(text)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from nlp.repeats import RepeatReader
 from nlp.replies import ReplyJudge
 from nlp.rhetoric import RhetoricReader
 from nlp.scan import Scan, Scanner
-from nlp.sentiment import SentimentScorer
+from nlp.sentiment import SentimentScorer, frowns
 from nlp.spelling import unmask_words
 from nlp.text import prepare
 from nlp.textmodel import Matrix, TextModel
@@ -231,6 +231,10 @@ class Tagger:
             changes["is_complaint"] = bool(model.flags("is_complaint", probs["is_complaint"]))
         sentiment = model.label("sentiment", probs["sentiment"]) if "sentiment" in probs else None
         sentiment = sentiment or tagging.sentiment
+        if sentiment == "neutral" and signals.frown:
+            # «пёс потерялся…, помогите пожалуйста((», «снег в мае, рассада вся померзла (((»:
+            # the head, reading words, found nothing bad; the writer's frown says it.
+            sentiment = "negative"
         if "conflict" in probs:
             reasons = model.flags("conflict", probs["conflict"])
             if signals.words < MIN_HEAD_WORDS:
@@ -375,6 +379,7 @@ class Tagger:
             people=len(people),
             read_reasons=conflict.read,
             words=len(words),
+            frown=not reply and frowns(written),
         )
         return tagging, signals
 

@@ -60,3 +60,37 @@ def test_a_conflict_is_never_neutral(tag, text: str) -> None:
     nlp = tag(text, "comment")
     assert nlp["conflict"] is True
     assert nlp["sentiment"] == "negative"
+
+
+# The writer's frown makes a reading with nothing bad in its words negative; a smile proves
+# nothing («спасибо, очень вкусно)))» is sarcasm as often as joy), brackets of a remark are none.
+FROWNS = [
+    ("вся в слезах(", True),
+    ("ну вот опять понедельник :(", True),
+    ("снег в мае, рассада вся померзла (((", True),
+    ("Ждём :-(", True),
+    ("(см. ниже)", False),
+    ("ул. Ленина (у рынка", False),
+    ("Всем привет)))", False),
+    ("список: (1) ремонт, (2) уборка", False),
+]
+
+
+@pytest.mark.parametrize(("text", "frown"), FROWNS)
+def test_a_frown_is_read(text: str, frown: bool) -> None:
+    from nlp.sentiment import frowns
+
+    assert frowns(text) is frown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "пёс потерялся в районе рынка, рыжий с белым пятном, помогите пожалуйста((",
+        "ну и погодка... снег в мае, рассада вся померзла (((",
+    ],
+)
+def test_a_frowning_post_is_negative(tag, text: str) -> None:
+    assert tag(text, "post")["sentiment"] == "negative"
+    # Without the frown the same words read neutral: the frown decided.
+    assert tag(text.rstrip(" ("), "post")["sentiment"] == "neutral"
