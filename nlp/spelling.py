@@ -113,6 +113,22 @@ SOUNDED = re.compile(r"(?<=[а-яё])[zb]|[zb](?=[а-яё])")
 SOUNDS = {"z": "з", "b": "б"}
 
 
+# Whatever `masked` reads differently from the morphology's text (with «ё» as «е») starts with one
+# of these: «@» or «*», «..» or «…», a digit or a Latin letter next to a Cyrillic one («6л9ть»,
+# «пиzдец»), «3.14», a separator or a mask between letters, a letter three times, letters spelt
+# out with separators. A text with none of them is not read twice by the obscenity patterns.
+MAY_HIDE = re.compile(
+    r"""[@*]|\.\.|…|[а-яё][0-9a-z]|[0-9a-z][а-яё]|3[.,]14|[а-яё][.'"`_*#$%&-][а-яё]|[#$%&]|([а-яё])\1\1"""
+    r"""|(?<![\w*])(?:[а-яёa-z*][.\-_'"`]){2,}""",
+    re.IGNORECASE,
+)
+
+
+def may_hide(text: str) -> bool:
+    """Whether `masked` may read a word the text hides (see MAY_HIDE)."""
+    return MAY_HIDE.search(text) is not None
+
+
 def masked(text: str) -> str:
     """The text as the obscenity patterns read a filter-dodging spelling: `normalise` with «@»
     inside a Cyrillic word taken for a mask («бл@ть» → «бл*ть», not «блать»), «х..» for «х*», and

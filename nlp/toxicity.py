@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from nlp.config import TaggerConfig
 from nlp.scan import Scan
-from nlp.spelling import masked
+from nlp.spelling import masked, may_hide
 
 LEXICONS = ("insult", "threat")
 
@@ -33,7 +33,9 @@ class ToxicityScorer:
         """`text`: the text the morphology read (look-alikes undone, nlp/spelling.py); `raw`: the
         text as written, whose masks («бл@ть», «3.14здец», «п.з.д.ц») the patterns also read.
         `read_threat`: a threat nlp/threats.py read from the verb, on top of the lexicon's."""
-        renderings = [text.lower()] + ([masked(raw)] if raw is not None else [])
+        renderings = [text.lower().replace("ё", "е")]
+        if raw is not None and may_hide(raw):
+            renderings.append(masked(raw))
         obscene = max(sum(len(regex.findall(one)) for regex in self.obscene) for one in renderings)
         insult = scan.score("insult")
         threat = scan.score("threat") + read_threat

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nlp.hashing import DIM, features
-from nlp.spelling import masked, normalise, unmask_words
+from nlp.spelling import masked, may_hide, normalise, unmask_words
 
 RESPELT = [
     ("Ты xyйло", "ты хуйло"),
@@ -136,3 +136,16 @@ def test_masked_obscenity_is_counted(text: str, obscene: bool) -> None:
     scan = Scan([], {})
     guess = ToxicityScorer(load_config()).score(unmask_words(text), scan, raw=text)
     assert (guess.obscene > 0) is obscene
+
+
+@pytest.mark.parametrize(("text", "seen"), [case for case in MASKED if case[0].lower() != case[1]])
+def test_every_mask_is_noticed(text: str, seen: str) -> None:
+    # The obscenity patterns read `masked` only for texts `may_hide` notices.
+    assert may_hide(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Добрый день, прошу починить дорогу на улице Ленина, 5.", "Спасибо за ёлку!"]
+)
+def test_a_plain_text_is_read_once(text: str) -> None:
+    assert not may_hide(text)
