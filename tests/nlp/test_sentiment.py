@@ -1,5 +1,7 @@
 import pytest
 
+from nlp.sentiment import frowns
+
 CASES = [
     ("Огромное спасибо дорожникам, дорогу на Кирова сделали отлично!", "comment", "positive"),
     ("Врачи детского отделения молодцы, очень внимательные", "comment", "positive"),
@@ -78,8 +80,6 @@ FROWNS = [
 
 @pytest.mark.parametrize(("text", "frown"), FROWNS)
 def test_a_frown_is_read(text: str, frown: bool) -> None:
-    from nlp.sentiment import frowns
-
     assert frowns(text) is frown
 
 

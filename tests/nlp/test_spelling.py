@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 
+from nlp.config import load_config
 from nlp.hashing import DIM, features
+from nlp.scan import Scan
 from nlp.spelling import masked, may_hide, normalise, unmask_words
+from nlp.toxicity import ToxicityScorer
 
 RESPELT = [
     ("Ты xyйло", "ты хуйло"),
@@ -127,19 +130,19 @@ OBSCENE = [
 ]
 
 
-@pytest.mark.parametrize(("text", "obscene"), OBSCENE)
-def test_masked_obscenity_is_counted(text: str, obscene: bool) -> None:
-    from nlp.config import load_config
-    from nlp.scan import Scan
-    from nlp.toxicity import ToxicityScorer
+@pytest.fixture(scope="module")
+def scorer() -> ToxicityScorer:
+    return ToxicityScorer(load_config())
 
-    scan = Scan([], {})
-    guess = ToxicityScorer(load_config()).score(unmask_words(text), scan, raw=text)
+
+@pytest.mark.parametrize(("text", "obscene"), OBSCENE)
+def test_masked_obscenity_is_counted(scorer: ToxicityScorer, text: str, obscene: bool) -> None:
+    guess = scorer.score(unmask_words(text), Scan([], {}), raw=text)
     assert (guess.obscene > 0) is obscene
 
 
-@pytest.mark.parametrize(("text", "seen"), [case for case in MASKED if case[0].lower() != case[1]])
-def test_every_mask_is_noticed(text: str, seen: str) -> None:
+@pytest.mark.parametrize("text", [text for text, seen in MASKED if text.lower() != seen])
+def test_every_mask_is_noticed(text: str) -> None:
     # The obscenity patterns read `masked` only for texts `may_hide` notices.
     assert may_hide(text)
 
